@@ -1,0 +1,146 @@
+//! The command line: `cruscotto [FILE...]` opens the GUI; `summary`, `check` and `generate` are
+//! subcommands whose output other tools rely on. One file per subcommand.
+
+pub mod check;
+pub mod generate;
+pub mod summary;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::data::{Field, LoadOptions, Mapping};
+
+/// Cruscotto: explore how publicly funded social programmes spend their money.
+#[derive(Debug, Parser)]
+#[command(name = "cruscotto", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Files to open in the window (xlsx, xlsm, xlsb, xls, ods, csv, tsv, txt, parquet); the
+    /// embedded sample when none.
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Projects and euros, in all and by a field.
+    Summary(SummaryArgs),
+    /// The mapping chosen for each file and the data-quality problems found.
+    Check(CheckArgs),
+    /// Writes realistic synthetic programme data (csv, tsv, parquet, xlsx, ods).
+    Generate(GenerateArgs),
+}
+
+/// How the files are read and mapped.
+#[derive(Debug, Args, Clone, Default)]
+pub struct LoadArgs {
+    /// Map a canonical field to a column: `--map amount="Colonna X"` (repeatable).
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = parse_map_pair)]
+    pub map: Vec<(Field, String)>,
+    /// A mapping saved as JSON (`{"amount_granted": "Importo", ...}`); `--map` wins over it.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// The sheet to read in workbooks (default: the first that holds a table).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// The programme name for every row (default: the column, else the sheet or file name).
+    #[arg(long)]
+    pub programme: Option<String>,
+}
+
+impl LoadArgs {
+    /// The load options these arguments ask for.
+    pub fn options(&self) -> Result<LoadOptions, String> {
+        let mut overrides = match &self.mapping {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("{}: cannot read the mapping: {e}", path.display()))?;
+                Mapping::from_json(&text)
+                    .map_err(|e| format!("{}: not a mapping: {e}", path.display()))?
+            }
+            None => Mapping::default(),
+        };
+        for (field, header) in &self.map {
+            overrides.set(*field, header.clone());
+        }
+        Ok(LoadOptions {
+            sheet: self.sheet.clone(),
+            overrides,
+            programme: self.programme.clone(),
+        })
+    }
+}
+
+fn parse_map_pair(text: &str) -> Result<(Field, String), String> {
+    let (field, header) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not FIELD=HEADER"))?;
+    let field = Field::parse(field).ok_or_else(|| {
+        let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        format!("unknown field '{field}': use one of {}", names.join(", "))
+    })?;
+    let header = header.trim().trim_matches('"').to_string();
+    if header.is_empty() {
+        return Err(format!("no column given for {field}"));
+    }
+    Ok((field, header))
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
+pub enum OutputFormat {
+    #[default]
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct SummaryArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Group by a canonical field (programme, lead_body, region, province, funding_source,
+    /// age_groups, year, …) or an original column header.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// How many problems to list one by one.
+    #[arg(long, default_value_t = 20)]
+    pub examples: usize,
+    /// Save the mapping of the first file as JSON, to edit and pass back with `--mapping`.
+    #[arg(long, value_name = "FILE")]
+    pub save_mapping: Option<PathBuf>,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// How many projects.
+    #[arg(long)]
+    pub rows: usize,
+    /// Where to write; the extension picks the format (.csv, .tsv, .parquet, .xlsx, .ods).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// The random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 2017)]
+    pub seed: u64,
+}
+
+/// Runs a subcommand, writing its output to `out`. Errors are one line naming the file.
+pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String> {
+    match command {
+        Command::Summary(args) => summary::run(&args, out),
+        Command::Check(args) => check::run(&args, out),
+        Command::Generate(args) => generate::run(&args, out),
+    }
+}

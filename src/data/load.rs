@@ -1,0 +1,205 @@
+//! One or many files → one [`Dataset`]: the canonical table (diagonal concat of every source),
+//! all row-level problems, and a report per source (mapping with reasons, notes, counts).
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::error::LoadError;
+use super::mapping::{self, Explained, Mapping, Reason};
+use super::normalise::{fold_variants, normalise};
+use super::quality::empty_problems;
+use super::schema::{Field, Kind, SOURCE, SOURCE_ROW, empty_table};
+use super::source::{self, Origin, ROW, RawTable, ReadOptions};
+
+/// What the user chose for loading.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// For workbooks: the sheet to read (default: the first that holds a table).
+    pub sheet: Option<String>,
+    /// Field → header choices that override the automatic mapping.
+    pub overrides: Mapping,
+    /// A programme name for every row, replacing the column, sheet or file name.
+    pub programme: Option<String>,
+}
+
+/// What happened to one source.
+#[derive(Debug, Clone)]
+pub struct SourceReport {
+    pub origin: Origin,
+    pub sheets: Vec<String>,
+    pub headers: Vec<String>,
+    pub mapping: Explained,
+    pub rows: usize,
+    pub problems: usize,
+    pub notes: Vec<String>,
+}
+
+/// The canonical table of funded projects, with its problems and sources.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub table: DataFrame,
+    pub problems: DataFrame,
+    pub sources: Vec<SourceReport>,
+}
+
+impl Default for Dataset {
+    fn default() -> Self {
+        Dataset {
+            table: empty_table(),
+            problems: empty_problems(),
+            sources: Vec::new(),
+        }
+    }
+}
+
+impl Dataset {
+    /// The columns that are not canonical: extra dimensions from the sources.
+    pub fn extra_columns(&self) -> Vec<String> {
+        let canonical: Vec<&str> = Field::columns()
+            .map(|f| f.name())
+            .chain([SOURCE, SOURCE_ROW])
+            .collect();
+        self.table
+            .get_column_names()
+            .into_iter()
+            .filter(|n| !canonical.contains(&n.as_str()))
+            .map(|n| n.to_string())
+            .collect()
+    }
+}
+
+/// Loads files from disk.
+pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadError> {
+    let read = ReadOptions {
+        sheet: options.sheet.clone(),
+    };
+    let raws = paths
+        .iter()
+        .map(|p| source::read_path(p, &read))
+        .collect::<Result<Vec<_>, _>>()?;
+    load_raw(raws, options)
+}
+
+/// Loads files given as bytes (the embedded sample, files dropped on the window).
+pub fn load_sources(
+    sources: Vec<(PathBuf, Vec<u8>)>,
+    options: &LoadOptions,
+) -> Result<Dataset, LoadError> {
+    let read = ReadOptions {
+        sheet: options.sheet.clone(),
+    };
+    let raws = sources
+        .into_iter()
+        .map(|(p, b)| source::read_bytes(&p, b, &read))
+        .collect::<Result<Vec<_>, _>>()?;
+    load_raw(raws, options)
+}
+
+fn headers_of(raw: &RawTable) -> Vec<String> {
+    raw.frame
+        .get_column_names()
+        .into_iter()
+        .filter(|n| n.as_str() != ROW)
+        .map(|n| n.to_string())
+        .collect()
+}
+
+/// Chooses the mapping of each source: automatic, then the user's overrides where the source has
+/// that header. An override that names a header no source has is an error.
+fn explain_all(raws: &[RawTable], overrides: &Mapping) -> Result<Vec<Explained>, LoadError> {
+    let mut explained: Vec<Explained> = raws
+        .iter()
+        .map(|r| mapping::auto_map(&headers_of(r)))
+        .collect();
+    for (field, header) in &overrides.fields {
+        let mut found = false;
+        for (raw, e) in raws.iter().zip(explained.iter_mut()) {
+            let headers = headers_of(raw);
+            let actual = headers
+                .iter()
+                .find(|h| *h == header)
+                .or_else(|| headers.iter().find(|h| h.eq_ignore_ascii_case(header)));
+            if let Some(actual) = actual {
+                let mut one = Mapping::default();
+                one.set(*field, actual.clone());
+                // The column now feeds this field only.
+                e.choices
+                    .retain(|c| &c.header != actual || c.reason == Reason::User);
+                e.apply_overrides(&one);
+                found = true;
+            }
+        }
+        if !found {
+            let first = raws
+                .first()
+                .map(|r| r.origin.file.clone())
+                .unwrap_or_default();
+            return Err(LoadError::NoSuchColumn {
+                file: first,
+                field: field.to_string(),
+                header: header.clone(),
+                available: raws
+                    .first()
+                    .map(|r| headers_of(r).join(", "))
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    Ok(explained)
+}
+
+fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadError> {
+    let explained = explain_all(&raws, &options.overrides)?;
+    let mut tables = Vec::with_capacity(raws.len());
+    let mut problems = vec![empty_problems()];
+    let mut reports = Vec::with_capacity(raws.len());
+    for (raw, mapping) in raws.iter().zip(explained) {
+        let n = normalise(raw, &mapping, options.programme.as_deref())?;
+        let mut notes = raw.notes.clone();
+        notes.extend(n.notes);
+        reports.push(SourceReport {
+            origin: raw.origin.clone(),
+            sheets: raw.sheets.clone(),
+            headers: headers_of(raw),
+            mapping,
+            rows: n.table.height(),
+            problems: n.problems.height(),
+            notes,
+        });
+        tables.push(n.table);
+        problems.push(n.problems);
+    }
+    let fail = |e: PolarsError| {
+        let file = raws
+            .first()
+            .map(|r| r.origin.file.clone())
+            .unwrap_or_default();
+        LoadError::unreadable(file, format!("cannot combine the files: {e}"))
+    };
+    let table = combine(tables).map_err(fail)?;
+    let problems = polars::functions::concat_df_diagonal(&problems).map_err(fail)?;
+    Ok(Dataset {
+        table,
+        problems,
+        sources: reports,
+    })
+}
+
+/// Diagonal concat of the sources, then case/space variants folded over the whole table.
+fn combine(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    let mut all = vec![empty_table()];
+    all.extend(tables);
+    let mut table = polars::functions::concat_df_diagonal(&all)?;
+    for f in Field::columns() {
+        if matches!(f.kind(), Kind::Category | Kind::List) {
+            table = fold_variants(table, f.name())?;
+        }
+    }
+    Ok(table)
+}
+
+/// Loads one file with default options (convenience for tests and tools).
+pub fn load_file(path: &Path) -> Result<Dataset, LoadError> {
+    load_paths(&[path.to_path_buf()], &LoadOptions::default())
+}

@@ -1,0 +1,26 @@
+//! Everything that turns files into the canonical table of funded projects. No egui in here.
+//!
+//! * [`source`] reads bytes (workbooks, CSV, Parquet) into a [`source::RawTable`];
+//! * [`detect`] finds the header row, names columns and spots totals rows;
+//! * [`mapping`] maps source columns to canonical [`schema::Field`]s, with reasons;
+//! * [`parse`] holds the value parsers as polars expressions (money, dates, lists, territory);
+//! * [`normalise`] applies a mapping to a raw table, producing canonical columns and problems;
+//! * [`load`] ties it together for one or many files.
+
+pub mod detect;
+pub mod error;
+pub mod load;
+pub mod mapping;
+pub mod normalise;
+pub mod parse;
+pub mod quality;
+pub mod reference;
+pub mod sample;
+pub mod schema;
+pub mod source;
+pub mod synth;
+
+pub use error::LoadError;
+pub use load::{Dataset, LoadOptions, SourceReport, load_paths, load_sources};
+pub use mapping::Mapping;
+pub use schema::Field;

@@ -1,0 +1,528 @@
+//! A raw table and its mapping → canonical columns, extra columns and row-level problems.
+//!
+//! Everything runs as polars expressions over whole columns: empty rows and columns are dropped,
+//! a trailing totals row is excluded (and reported), values are parsed, territory names are
+//! matched against the ISTAT reference, and every value that could not be read becomes a row in
+//! the problems table. [`fold_variants`] then folds case/space variants across all sources.
+
+use polars::prelude::*;
+
+use super::error::LoadError;
+use super::mapping::Explained;
+use super::parse::{clean_text, dates, lists, money, ordered_left_join, territory};
+use super::quality::{ProblemKind, columns as pc, empty_problems};
+use super::schema::{Field, Kind, SOURCE, SOURCE_ROW};
+use super::source::{Origin, ROW, RawTable};
+
+/// The canonical rows of one source, with its problems and notes.
+#[derive(Debug, Clone)]
+pub struct Normalised {
+    pub table: DataFrame,
+    pub problems: DataFrame,
+    pub notes: Vec<String>,
+}
+
+const TOTALS: &str = r"(?i)^\s*(totale|totali|total|totals|tot\.?)(\s+(complessivo|generale|progetti|programma|misura))?\s*:?\s*$";
+
+fn filled(name: &str, dtype: &DataType) -> Expr {
+    match dtype {
+        DataType::String => col(name)
+            .str()
+            .strip_chars(lit(NULL))
+            .str()
+            .len_chars()
+            .gt(lit(0))
+            .fill_null(lit(false)),
+        _ => col(name).is_not_null(),
+    }
+}
+
+fn data_columns(frame: &DataFrame) -> Vec<(String, DataType)> {
+    frame
+        .schema()
+        .iter()
+        .filter(|(n, _)| n.as_str() != ROW)
+        .map(|(n, d)| (n.to_string(), d.clone()))
+        .collect()
+}
+
+/// Sheet names that say nothing about the programme.
+fn is_generic_sheet(name: &str) -> bool {
+    let n = name.to_lowercase().replace(' ', "");
+    let stem = n.trim_end_matches(|c: char| c.is_ascii_digit());
+    matches!(
+        stem,
+        "sheet"
+            | "foglio"
+            | "dati"
+            | "data"
+            | "tabella"
+            | "table"
+            | "export"
+            | "elenco"
+            | "progetti"
+    )
+}
+
+/// The programme name for rows without a programme column: the sheet's name when it says
+/// something, otherwise the file name without extension.
+pub fn default_programme(origin: &Origin) -> String {
+    match &origin.sheet {
+        Some(sheet) if !is_generic_sheet(sheet) => sheet.clone(),
+        _ => origin
+            .file
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace('_', " "))
+            .unwrap_or_default(),
+    }
+}
+
+fn problem_rows(
+    frame: &LazyFrame,
+    origin: &Origin,
+    condition: Expr,
+    column: &str,
+    raw: Expr,
+    kind: ProblemKind,
+) -> LazyFrame {
+    frame.clone().filter(condition).select([
+        lit(origin.file.display().to_string()).alias(pc::FILE),
+        match &origin.sheet {
+            Some(s) => lit(s.clone()),
+            None => lit(NULL).cast(DataType::String),
+        }
+        .alias(pc::SHEET),
+        col(ROW).cast(DataType::UInt32).alias(pc::ROW),
+        lit(column.to_string()).alias(pc::COLUMN),
+        raw.cast(DataType::String).alias(pc::RAW),
+        lit(kind.code()).alias(pc::PROBLEM),
+    ])
+}
+
+/// Drops rows and columns with nothing in them.
+fn drop_empty(frame: DataFrame) -> PolarsResult<DataFrame> {
+    let data = data_columns(&frame);
+    if data.is_empty() {
+        return Ok(frame);
+    }
+    let any_filled = any_horizontal(data.iter().map(|(n, d)| filled(n, d)).collect::<Vec<_>>())?;
+    let frame = frame.lazy().filter(any_filled).collect()?;
+    let counts = frame
+        .clone()
+        .lazy()
+        .select(
+            data.iter()
+                .map(|(n, d)| filled(n, d).sum().alias(n.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    let empty: Vec<String> = data
+        .iter()
+        .filter(|(n, _)| {
+            counts
+                .column(n)
+                .ok()
+                .and_then(|c| c.get(0).ok())
+                .and_then(|v| v.extract::<u64>())
+                == Some(0)
+        })
+        .map(|(n, _)| n.clone())
+        .collect();
+    Ok(frame.drop_many(empty))
+}
+
+/// Excludes a trailing totals row ("Totale", "TOTALE", "Totale complessivo") among the last three
+/// rows, and whatever follows it; returns the rows kept and the excluded rows as problems.
+fn exclude_totals(
+    frame: DataFrame,
+    origin: &Origin,
+) -> PolarsResult<(DataFrame, DataFrame, Option<String>)> {
+    let text_cols: Vec<String> = data_columns(&frame)
+        .into_iter()
+        .filter(|(_, d)| d == &DataType::String)
+        .map(|(n, _)| n)
+        .collect();
+    let height = frame.height();
+    if text_cols.is_empty() || height == 0 {
+        return Ok((frame, empty_problems(), None));
+    }
+    let is_total = any_horizontal(
+        text_cols
+            .iter()
+            .map(|n| {
+                col(n.as_str())
+                    .str()
+                    .contains(lit(TOTALS), false)
+                    .fill_null(lit(false))
+            })
+            .collect::<Vec<_>>(),
+    )?;
+    let last_rows = (height.saturating_sub(3)) as IdxSize;
+    let hits = frame
+        .clone()
+        .lazy()
+        .with_row_index("__i", None)
+        .filter(is_total.and(col("__i").gt_eq(lit(last_rows))))
+        .select([col("__i").min()])
+        .collect()?;
+    let Some(first) = hits.column("__i")?.get(0)?.extract::<usize>() else {
+        return Ok((frame, empty_problems(), None));
+    };
+    let excluded = frame.slice(first as i64, height - first);
+    let row_text = concat_str(
+        text_cols
+            .iter()
+            .map(|n| col(n.as_str()))
+            .collect::<Vec<_>>(),
+        " | ",
+        true,
+    );
+    let problems = problem_rows(
+        &excluded.clone().lazy(),
+        origin,
+        lit(true),
+        "",
+        row_text,
+        ProblemKind::TotalsRowExcluded,
+    )
+    .collect()?;
+    let rows: Vec<String> = problems
+        .column(pc::ROW)?
+        .as_materialized_series()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    let note = format!(
+        "totals row excluded (row {}), it is not a project",
+        rows.join(", ")
+    );
+    Ok((frame.slice(0, first), problems, Some(note)))
+}
+
+/// Normalises one raw table with its mapping. `programme` overrides the programme of every row.
+pub fn normalise(
+    raw: &RawTable,
+    explained: &Explained,
+    programme: Option<&str>,
+) -> Result<Normalised, LoadError> {
+    let origin = &raw.origin;
+    let fail =
+        |e: PolarsError| LoadError::unreadable(&origin.file, format!("{}: {e}", origin.label()));
+    let frame = drop_empty(raw.frame.clone()).map_err(fail)?;
+    let (frame, totals_problems, totals_note) = exclude_totals(frame, origin).map_err(fail)?;
+    let mut notes: Vec<String> = totals_note.into_iter().collect();
+
+    let schema = frame.schema().clone();
+    let source = |f: Field| -> Option<(String, DataType)> {
+        let header = explained.header_for(f)?;
+        schema.get(header).map(|d| (header.to_string(), d.clone()))
+    };
+    let used: std::collections::HashSet<String> =
+        explained.choices.iter().map(|c| c.header.clone()).collect();
+
+    // Parsed values, as work columns named `__c_<field>` (dates: direct and from a period).
+    let null_of = |f: Field| lit(NULL).cast(f.dtype());
+    let mut work: Vec<Expr> = Vec::new();
+    for f in Field::columns() {
+        match f.kind() {
+            Kind::Text | Kind::Category => {
+                if matches!(f, Field::Region | Field::Province | Field::Municipality) {
+                    continue;
+                }
+                let e = source(f)
+                    .map(|(h, _)| clean_text(col(h.as_str()).cast(DataType::String)))
+                    .unwrap_or_else(|| null_of(f));
+                work.push(e.alias(format!("__c_{f}")));
+            }
+            Kind::Money => {
+                let e = source(f)
+                    .map(|(h, d)| money::amount(col(h.as_str()), &d))
+                    .unwrap_or_else(|| null_of(f));
+                work.push(e.alias(format!("__c_{f}")));
+            }
+            Kind::Date => {
+                let side = if f == Field::StartDate {
+                    dates::Side::Start
+                } else {
+                    dates::Side::End
+                };
+                let direct = source(f)
+                    .map(|(h, d)| dates::date(col(h.as_str()), &d))
+                    .unwrap_or_else(|| null_of(f));
+                let period = source(Field::Period)
+                    .map(|(h, d)| match d {
+                        DataType::String => dates::date_from_text(dates::period_side(
+                            clean_text(col(h.as_str())),
+                            side,
+                        )),
+                        other => dates::date(col(h.as_str()), &other),
+                    })
+                    .unwrap_or_else(|| null_of(f));
+                work.push(direct.alias(format!("__c_{f}_direct")));
+                work.push(period.alias(format!("__c_{f}_period")));
+            }
+            Kind::List => {
+                let e = source(f)
+                    .map(|(h, d)| lists::list(col(h.as_str()), &d))
+                    .unwrap_or_else(|| null_of(f));
+                work.push(e.alias(format!("__c_{f}")));
+            }
+            Kind::Composite => {}
+        }
+    }
+    // Territory: explicit columns first, then the parts of a territory path.
+    let text_of = |f: Field| {
+        source(f)
+            .map(|(h, _)| clean_text(col(h.as_str()).cast(DataType::String)))
+            .unwrap_or_else(|| lit(NULL).cast(DataType::String))
+    };
+    let parts = territory::path_parts(text_of(Field::Territory));
+    let n_parts = parts.clone().list().len();
+    let part = |i: i64| parts.clone().list().get(lit(i), true);
+    work.push(
+        coalesce(&[
+            text_of(Field::Region),
+            when(n_parts.clone().gt_eq(lit(2)))
+                .then(part(0))
+                .otherwise(lit(NULL).cast(DataType::String)),
+        ])
+        .alias("__region_raw"),
+    );
+    work.push(
+        coalesce(&[
+            text_of(Field::Province),
+            when(n_parts.clone().gt_eq(lit(2)))
+                .then(part(1))
+                .otherwise(part(0)),
+        ])
+        .alias("__province_raw"),
+    );
+    work.push(coalesce(&[text_of(Field::Municipality), part(2)]).alias("__c_municipality"));
+
+    let worked = territory::join_reference(
+        frame.clone().lazy().with_columns(work),
+        "__province_raw",
+        "__region_raw",
+    )
+    .with_columns([
+        when(col("__ref_province").is_not_null())
+            .then(col("__ref_province"))
+            .when(col("__ref_province_as_region").is_not_null())
+            .then(lit(NULL).cast(DataType::String))
+            .otherwise(col("__province_raw"))
+            .alias("__c_province"),
+        coalesce(&[
+            col("__ref_region"),
+            col("__ref_province_region"),
+            col("__ref_province_as_region"),
+            col("__region_raw"),
+        ])
+        .alias("__c_region"),
+        coalesce(&[col("__c_start_date_direct"), col("__c_start_date_period")])
+            .alias("__c_start_date"),
+        coalesce(&[col("__c_end_date_direct"), col("__c_end_date_period")]).alias("__c_end_date"),
+    ])
+    .collect()
+    .map_err(fail)?;
+
+    // Problems.
+    let lf = worked.clone().lazy();
+    let mut problems: Vec<LazyFrame> = vec![totals_problems.lazy()];
+    for f in [Field::AmountGranted, Field::AmountSpent] {
+        if let Some((h, d)) = source(f) {
+            problems.push(problem_rows(
+                &lf,
+                origin,
+                filled(&h, &d).and(col(format!("__c_{f}")).is_null()),
+                &h,
+                col(h.as_str()),
+                ProblemKind::NotAnAmount,
+            ));
+        }
+    }
+    for f in [Field::StartDate, Field::EndDate] {
+        if let Some((h, d)) = source(f) {
+            problems.push(problem_rows(
+                &lf,
+                origin,
+                filled(&h, &d).and(col(format!("__c_{f}_direct")).is_null()),
+                &h,
+                col(h.as_str()),
+                ProblemKind::NotADate,
+            ));
+        }
+    }
+    if let Some((h, d)) = source(Field::Period) {
+        problems.push(problem_rows(
+            &lf,
+            origin,
+            filled(&h, &d).and(
+                col("__c_start_date_period")
+                    .is_null()
+                    .or(col("__c_end_date_period").is_null()),
+            ),
+            &h,
+            col(h.as_str()),
+            ProblemKind::NotADate,
+        ));
+    }
+    let end_label = source(Field::EndDate)
+        .or_else(|| source(Field::Period))
+        .map(|(h, _)| h)
+        .unwrap_or_else(|| Field::EndDate.to_string());
+    problems.push(problem_rows(
+        &lf,
+        origin,
+        col("__c_end_date")
+            .lt(col("__c_start_date"))
+            .fill_null(lit(false)),
+        &end_label,
+        concat_str(
+            [
+                col("__c_start_date").cast(DataType::String),
+                col("__c_end_date").cast(DataType::String),
+            ],
+            " → ",
+            true,
+        ),
+        ProblemKind::EndBeforeStart,
+    ));
+    let territory_label = |f: Field| {
+        source(f)
+            .or_else(|| source(Field::Territory))
+            .map(|(h, _)| h)
+            .unwrap_or_else(|| f.to_string())
+    };
+    problems.push(problem_rows(
+        &lf,
+        origin,
+        col("__province_raw")
+            .is_not_null()
+            .and(col("__ref_province").is_null())
+            .and(col("__ref_province_as_region").is_null()),
+        &territory_label(Field::Province),
+        col("__province_raw"),
+        ProblemKind::UnknownProvince,
+    ));
+    problems.push(problem_rows(
+        &lf,
+        origin,
+        col("__region_raw")
+            .is_not_null()
+            .and(col("__ref_region").is_null()),
+        &territory_label(Field::Region),
+        col("__region_raw"),
+        ProblemKind::UnknownRegion,
+    ));
+    let problems = concat(problems, UnionArgs::default())
+        .and_then(|lf| lf.collect())
+        .map_err(fail)?;
+
+    // The canonical table: canonical columns, source, row, then every other column as text.
+    let default = programme
+        .map(str::to_string)
+        .unwrap_or_else(|| default_programme(origin));
+    let mut select: Vec<Expr> = Field::columns()
+        .map(|f| {
+            if f == Field::Programme {
+                let named = coalesce(&[col("__c_programme"), lit(default.clone())]);
+                if programme.is_some() {
+                    lit(default.clone())
+                } else {
+                    named
+                }
+                .alias(f.name())
+            } else {
+                col(format!("__c_{f}")).alias(f.name())
+            }
+        })
+        .collect();
+    select.push(lit(origin.label()).alias(SOURCE));
+    select.push(col(ROW).cast(DataType::UInt32).alias(SOURCE_ROW));
+    let reserved: std::collections::HashSet<&str> = Field::ALL
+        .iter()
+        .map(|f| f.name())
+        .chain([SOURCE, SOURCE_ROW])
+        .collect();
+    for (name, _) in data_columns(&frame) {
+        if used.contains(&name) {
+            continue;
+        }
+        let alias = if reserved.contains(name.as_str()) {
+            format!("{name} (originale)")
+        } else {
+            name.clone()
+        };
+        select.push(col(name.as_str()).cast(DataType::String).alias(alias));
+    }
+    let table = worked.lazy().select(select).collect().map_err(fail)?;
+    if table.height() == 0 {
+        notes.push("no data rows below the header".to_string());
+    }
+    Ok(Normalised {
+        table,
+        problems,
+        notes,
+    })
+}
+
+/// Folds case and space variants of a category ("Anziani" / "anziani ") into the form written
+/// most often (ties: the alphabetically first). Works on text and list columns, over the whole
+/// table at once.
+pub fn fold_variants(table: DataFrame, name: &str) -> PolarsResult<DataFrame> {
+    let order: Vec<Expr> = table
+        .get_column_names()
+        .iter()
+        .map(|n| col(n.as_str()))
+        .collect();
+    let is_list = matches!(table.column(name)?.dtype(), DataType::List(_));
+    let key = || col(name).str().to_lowercase().alias("__k");
+    let canonical = |values: LazyFrame| {
+        values
+            .filter(col(name).is_not_null())
+            .group_by([key(), col(name)])
+            .agg([len().alias("__n")])
+            .sort_by_exprs(
+                [col("__k"), col("__n"), col(name)],
+                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
+            )
+            .group_by_stable([col("__k")])
+            .agg([col(name).first().alias("__canon")])
+    };
+    if !is_list {
+        let canon = canonical(table.clone().lazy().select([col(name)]));
+        return table
+            .lazy()
+            .with_column(key())
+            .join(canon, [col("__k")], [col("__k")], ordered_left_join())
+            .with_column(col("__canon").alias(name))
+            .select(order)
+            .collect();
+    }
+    let exploded = table
+        .clone()
+        .lazy()
+        .with_row_index("__i", None)
+        .select([col("__i"), col(name)])
+        .explode(
+            cols([name]),
+            ExplodeOptions {
+                empty_as_null: true,
+                keep_nulls: true,
+            },
+        )
+        .filter(col(name).is_not_null());
+    let canon = canonical(exploded.clone());
+    let imploded = exploded
+        .with_column(key())
+        .join(canon, [col("__k")], [col("__k")], ordered_left_join())
+        .group_by_stable([col("__i")])
+        .agg([col("__canon").unique_stable().alias(name)]);
+    table
+        .lazy()
+        .with_row_index("__i", None)
+        .drop(cols([name]))
+        .join(imploded, [col("__i")], [col("__i")], ordered_left_join())
+        .select(order)
+        .collect()
+}

@@ -1,0 +1,66 @@
+//! Territory values: a path (`Italia, Piemonte, Cuneo`), province names in any spelling, sigle
+//! (`CN`, `VCO`), region names. Names are matched against the ISTAT reference by joining on a
+//! normalised key ([`crate::data::reference::territory_key`]), one join per column.
+
+use polars::prelude::*;
+
+use crate::data::reference::{province_lookup, region_lookup, territory_key};
+
+/// Splits a territory path into its parts, without a leading `Italia`.
+pub fn path_parts(e: Expr) -> Expr {
+    e.str()
+        .split_regex(lit(r"\s*[,>/|]\s*"), false)
+        .list()
+        .eval(
+            element().filter(
+                element()
+                    .str()
+                    .to_lowercase()
+                    .neq(lit("italia"))
+                    .and(element().str().len_chars().gt(lit(0))),
+            ),
+        )
+}
+
+/// Adds, for the raw columns `raw_province` and `raw_region` (either may be all null):
+/// `__ref_province` and `__ref_province_region` (the province's official name and region),
+/// `__ref_province_as_region` (when the "province" is in fact a region's name) and
+/// `__ref_region` (official region name). Unknown values give nulls.
+pub fn join_reference(lf: LazyFrame, raw_province: &str, raw_region: &str) -> LazyFrame {
+    let provinces = province_lookup().clone().lazy().select([
+        col("__key").alias("__pkey"),
+        col("province").alias("__ref_province"),
+        col("region").alias("__ref_province_region"),
+    ]);
+    let regions = region_lookup().clone().lazy().select([
+        col("__key").alias("__rkey"),
+        col("region").alias("__ref_region"),
+    ]);
+    let province_as_region = region_lookup().clone().lazy().select([
+        col("__key").alias("__pkey"),
+        col("region").alias("__ref_province_as_region"),
+    ]);
+    lf.with_columns([
+        territory_key(col(raw_province)).alias("__pkey"),
+        territory_key(col(raw_region)).alias("__rkey"),
+    ])
+    .join(
+        provinces,
+        [col("__pkey")],
+        [col("__pkey")],
+        super::ordered_left_join(),
+    )
+    .join(
+        province_as_region,
+        [col("__pkey")],
+        [col("__pkey")],
+        super::ordered_left_join(),
+    )
+    .join(
+        regions,
+        [col("__rkey")],
+        [col("__rkey")],
+        super::ordered_left_join(),
+    )
+    .drop(cols(["__pkey", "__rkey"]))
+}

@@ -1,0 +1,28 @@
+//! The embedded default dataset, so the app runs from any directory: the 22 WeCaRe Misura 1
+//! projects (xlsx) and the community-welfare projects of the seed documents (ods).
+
+use std::path::PathBuf;
+
+use super::error::LoadError;
+use super::load::{Dataset, LoadOptions, load_sources};
+
+/// The embedded sample files: (name, bytes).
+pub const FILES: [(&str, &[u8]); 2] = [
+    (
+        "wecare_misura1.xlsx",
+        include_bytes!("../../sample_data/wecare_misura1.xlsx"),
+    ),
+    (
+        "progetti_welfare_comunita.ods",
+        include_bytes!("../../sample_data/progetti_welfare_comunita.ods"),
+    ),
+];
+
+/// Loads the embedded sample.
+pub fn load() -> Result<Dataset, LoadError> {
+    let sources = FILES
+        .iter()
+        .map(|(name, bytes)| (PathBuf::from(name), bytes.to_vec()))
+        .collect();
+    load_sources(sources, &LoadOptions::default())
+}

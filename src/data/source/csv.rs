@@ -1,0 +1,270 @@
+//! Delimited text: encoding detection (UTF-8, UTF-8 with BOM, UTF-16, Windows-1252), delimiter
+//! sniffing (`;` `,` tab `|`), header-row detection, then the polars CSV reader for the data.
+
+use std::borrow::Cow;
+use std::io::Cursor;
+use std::path::Path;
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use super::{Format, Origin, ROW, RawTable};
+use crate::data::detect;
+use crate::data::error::LoadError;
+
+/// The text encodings we recognise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16,
+    Windows1252,
+}
+
+impl TextEncoding {
+    pub fn label(self) -> &'static str {
+        match self {
+            TextEncoding::Utf8 => "UTF-8",
+            TextEncoding::Utf8Bom => "UTF-8 with BOM",
+            TextEncoding::Utf16 => "UTF-16",
+            TextEncoding::Windows1252 => "Windows-1252",
+        }
+    }
+}
+
+/// Decodes text bytes: a BOM decides when present; otherwise valid UTF-8 is UTF-8 and anything
+/// else is Windows-1252 (where `€` is byte 0x80), the usual encoding of Italian PA exports.
+pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        let (text, _) = encoding_rs::UTF_8.decode_without_bom_handling(rest);
+        return (text, TextEncoding::Utf8Bom);
+    }
+    if bytes.starts_with(b"\xFF\xFE") {
+        let (text, _) = encoding_rs::UTF_16LE.decode_without_bom_handling(&bytes[2..]);
+        return (text, TextEncoding::Utf16);
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        let (text, _) = encoding_rs::UTF_16BE.decode_without_bom_handling(&bytes[2..]);
+        return (text, TextEncoding::Utf16);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (Cow::Borrowed(text), TextEncoding::Utf8),
+        Err(_) => {
+            let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+            (text, TextEncoding::Windows1252)
+        }
+    }
+}
+
+/// The field delimiters we recognise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    Semicolon,
+    Comma,
+    Tab,
+    Pipe,
+}
+
+impl Delimiter {
+    const ALL: [Delimiter; 4] = [
+        Delimiter::Semicolon,
+        Delimiter::Tab,
+        Delimiter::Comma,
+        Delimiter::Pipe,
+    ];
+
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Semicolon => b';',
+            Delimiter::Comma => b',',
+            Delimiter::Tab => b'\t',
+            Delimiter::Pipe => b'|',
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Delimiter::Semicolon => "';'",
+            Delimiter::Comma => "','",
+            Delimiter::Tab => "tab",
+            Delimiter::Pipe => "'|'",
+        }
+    }
+}
+
+/// Splits one line into fields, honouring double quotes.
+fn split_line(line: &str, delimiter: Delimiter) -> Vec<String> {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter.byte())
+        .from_reader(line.as_bytes());
+    reader
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+/// Picks the delimiter that splits the sample lines most consistently into several fields.
+pub fn sniff_delimiter(lines: &[&str]) -> Delimiter {
+    let mut best = (Delimiter::Semicolon, 0usize, 0usize);
+    for delimiter in Delimiter::ALL {
+        let counts: Vec<usize> = lines
+            .iter()
+            .map(|l| split_line(l, delimiter).len())
+            .filter(|&n| n > 1)
+            .collect();
+        let mut freq = std::collections::BTreeMap::<usize, usize>::new();
+        for n in &counts {
+            *freq.entry(*n).or_default() += 1;
+        }
+        let Some((&fields, &times)) = freq.iter().max_by_key(|&(n, t)| (*t, *n)) else {
+            continue;
+        };
+        if (times, fields) > (best.1, best.2) {
+            best = (delimiter, times, fields);
+        }
+    }
+    best.0
+}
+
+/// Rejects content that is not text (NUL bytes, many control characters).
+fn ensure_text(path: &Path, text: &str) -> Result<(), LoadError> {
+    let head: Vec<char> = text.chars().take(8192).collect();
+    let bad = head
+        .iter()
+        .filter(|c| (c.is_control() && !matches!(c, '\t' | '\r' | '\n')) || **c == '\u{FFFD}')
+        .count();
+    if head.contains(&'\0') || bad * 100 > head.len().max(1) {
+        return Err(LoadError::unreadable(
+            path,
+            "binary content: not a spreadsheet, a Parquet file or a text table",
+        ));
+    }
+    Ok(())
+}
+
+/// How many lines are sampled for delimiter and header detection.
+const SAMPLE_LINES: usize = 200;
+
+pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
+    let (text, encoding) = decode_text(bytes);
+    ensure_text(path, &text)?;
+    let sample: Vec<&str> = text.lines().take(SAMPLE_LINES).collect();
+    if sample.iter().all(|l| l.trim().is_empty()) {
+        return Err(LoadError::Empty {
+            file: path.to_path_buf(),
+        });
+    }
+    let delimiter = sniff_delimiter(&sample);
+    let grid: Vec<Vec<String>> = sample.iter().map(|l| split_line(l, delimiter)).collect();
+    let header_line = detect::find_header_row(&grid);
+    let width = grid.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    let names = detect::name_headers(&grid[header_line], width);
+
+    let schema: Schema = names
+        .iter()
+        .map(|n| Field::new(n.as_str().into(), DataType::String))
+        .collect();
+    let parse = CsvParseOptions::default()
+        .with_separator(delimiter.byte())
+        .with_quote_char(Some(b'"'))
+        .with_missing_is_null(true)
+        .with_truncate_ragged_lines(false);
+    let utf8: Vec<u8> = match text {
+        Cow::Borrowed(t) => t.as_bytes().to_vec(),
+        Cow::Owned(t) => t.into_bytes(),
+    };
+    let frame = CsvReadOptions::default()
+        .with_has_header(false)
+        .with_skip_lines(header_line + 1)
+        .with_schema(Some(Arc::new(schema)))
+        .with_raise_if_empty(false)
+        .with_parse_options(parse)
+        .into_reader_with_file_handle(Cursor::new(utf8))
+        .finish()
+        .map_err(|e| csv_error(path, width, e))?;
+    let first_data_line = (header_line + 2) as u32;
+    let frame = frame
+        .with_row_index(ROW.into(), Some(first_data_line))
+        .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
+
+    let mut notes = vec![format!(
+        "text file: {}, delimiter {}, header on line {}",
+        encoding.label(),
+        delimiter.label(),
+        header_line + 1
+    )];
+    if header_line > 0 {
+        notes.push(format!(
+            "{header_line} line(s) above the header skipped (titles, blank lines)"
+        ));
+    }
+    Ok(RawTable {
+        origin: Origin {
+            file: path.to_path_buf(),
+            sheet: None,
+            format: Format::Csv,
+        },
+        frame,
+        notes,
+        sheets: Vec::new(),
+    })
+}
+
+fn csv_error(path: &Path, width: usize, e: PolarsError) -> LoadError {
+    let msg = e.to_string();
+    if msg.contains("more fields") || msg.contains("ragged") {
+        LoadError::unreadable(
+            path,
+            format!(
+                "ragged rows: a row has more fields than the {width} columns of the header; \
+                 check the delimiter and quotes"
+            ),
+        )
+    } else {
+        LoadError::unreadable(
+            path,
+            format!("cannot read as a delimited text table: {msg}"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_1252_euro_sign_is_decoded() {
+        let (text, enc) = decode_text(b"Importo;\x80 488100\n");
+        assert_eq!(enc, TextEncoding::Windows1252);
+        assert_eq!(text, "Importo;€ 488100\n");
+    }
+
+    #[test]
+    fn bom_is_removed() {
+        let (text, enc) = decode_text(b"\xEF\xBB\xBFa;b");
+        assert_eq!(enc, TextEncoding::Utf8Bom);
+        assert_eq!(text, "a;b");
+    }
+
+    #[test]
+    fn semicolon_wins_over_decimal_commas() {
+        let lines = [
+            "Titolo;Importo;Spesa",
+            "A;488100,00;12,5",
+            "B;1,5;2,25",
+            "C;3;4",
+        ];
+        assert_eq!(sniff_delimiter(&lines), Delimiter::Semicolon);
+    }
+
+    #[test]
+    fn tab_and_pipe_are_recognised() {
+        assert_eq!(sniff_delimiter(&["a\tb\tc", "1\t2\t3"]), Delimiter::Tab);
+        assert_eq!(sniff_delimiter(&["a|b|c", "1|2|3"]), Delimiter::Pipe);
+        assert_eq!(sniff_delimiter(&["a,b,c", "1,2,3"]), Delimiter::Comma);
+    }
+}

@@ -1,0 +1,177 @@
+//! Readers: bytes of a file → a [`RawTable`] of named source columns, one row per data row.
+//!
+//! The format is decided by content (magic bytes), not by the file name; a name that claims
+//! another format is reported as a note. Workbooks go through calamine, text through the polars
+//! CSV reader, Parquet through polars.
+
+mod csv;
+mod parquet;
+mod workbook;
+
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::error::LoadError;
+
+pub use self::csv::{Delimiter, TextEncoding, decode_text, sniff_delimiter};
+pub use self::workbook::list_sheets;
+
+/// The formats Cruscotto reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+    Csv,
+    Parquet,
+}
+
+impl Format {
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    /// The format a file name claims, if its extension is one we know.
+    pub fn from_extension(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "xlsx" | "xlsm" | "xltx" | "xltm" => Format::Xlsx,
+            "xlsb" => Format::Xlsb,
+            "xls" | "xlt" => Format::Xls,
+            "ods" | "ots" => Format::Ods,
+            "csv" | "tsv" | "txt" | "tab" => Format::Csv,
+            "parquet" | "pq" => Format::Parquet,
+            _ => return None,
+        })
+    }
+}
+
+/// Decides the format from the first bytes (and, for zip containers, their entry names).
+pub fn sniff_format(bytes: &[u8]) -> Option<Format> {
+    if bytes.starts_with(b"PAR1") {
+        return Some(Format::Parquet);
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        return Some(Format::Xls);
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        let head = &bytes[..bytes.len().min(4096)];
+        if contains(head, b"application/vnd.oasis.opendocument.spreadsheet") {
+            return Some(Format::Ods);
+        }
+        if contains(bytes, b"xl/workbook.bin") {
+            return Some(Format::Xlsb);
+        }
+        return Some(Format::Xlsx);
+    }
+    None
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Where a raw table came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Origin {
+    pub file: PathBuf,
+    /// The sheet, for workbooks.
+    pub sheet: Option<String>,
+    pub format: Format,
+}
+
+impl Origin {
+    /// `file.xlsx › Sheet` (or just the file name).
+    pub fn label(&self) -> String {
+        let name = self
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.file.display().to_string());
+        match &self.sheet {
+            Some(sheet) => format!("{name} › {sheet}"),
+            None => name,
+        }
+    }
+}
+
+/// A table as read from a file: source column names (unique, as in the header), values as
+/// strings, numbers or dates, plus [`ROW`] with the 1-based row number in the file or sheet.
+#[derive(Debug, Clone)]
+pub struct RawTable {
+    pub origin: Origin,
+    pub frame: DataFrame,
+    /// What the reader noticed and the user should know (skipped title rows, excluded totals,
+    /// a misleading file extension, the encoding and delimiter chosen).
+    pub notes: Vec<String>,
+    /// All sheets of a workbook (empty for other formats).
+    pub sheets: Vec<String>,
+}
+
+/// The name of the row-number column in a [`RawTable`].
+pub const ROW: &str = "__row";
+
+/// Reading options that concern the file itself.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// For workbooks: the sheet to read; by default the first sheet that holds a table.
+    pub sheet: Option<String>,
+}
+
+/// Reads a file from disk. The file is only read, never written.
+pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    read_bytes(path, bytes, options)
+}
+
+/// Reads a file's bytes; `path` names it in errors and notes.
+pub fn read_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &ReadOptions,
+) -> Result<RawTable, LoadError> {
+    if bytes.is_empty() {
+        return Err(LoadError::Empty {
+            file: path.to_path_buf(),
+        });
+    }
+    let claimed = Format::from_extension(path);
+    let format = sniff_format(&bytes).unwrap_or(Format::Csv);
+    let mut notes = Vec::new();
+    if let Some(claimed) = claimed
+        && !same_family(claimed, format)
+    {
+        notes.push(format!(
+            "the name says .{} but the content is {}: read as {}",
+            path.extension().and_then(|e| e.to_str()).unwrap_or(""),
+            format.label(),
+            format.label()
+        ));
+    }
+    let mut table = match format {
+        Format::Csv => csv::read(path, &bytes)?,
+        Format::Parquet => parquet::read(path, bytes)?,
+        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
+            workbook::read(path, bytes, format, options.sheet.as_deref())?
+        }
+    };
+    notes.append(&mut table.notes);
+    table.notes = notes;
+    Ok(table)
+}
+
+fn same_family(claimed: Format, actual: Format) -> bool {
+    claimed == actual
+}

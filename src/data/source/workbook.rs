@@ -1,0 +1,275 @@
+//! Workbooks (xlsx, xlsm, xlsb, xls, ods) through calamine: list sheets, pick the first sheet
+//! that holds a table (or the one asked for), find its header row, build typed columns.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::{Format, Origin, ROW, RawTable};
+use crate::data::detect;
+use crate::data::error::LoadError;
+
+type Bytes = Cursor<Vec<u8>>;
+
+/// An open workbook of any supported kind.
+enum Book {
+    Xlsx(Xlsx<Bytes>),
+    Xlsb(Xlsb<Bytes>),
+    Xls(Xls<Bytes>),
+    Ods(Ods<Bytes>),
+}
+
+impl Book {
+    fn open(path: &Path, bytes: Vec<u8>, format: Format) -> Result<Book, LoadError> {
+        let data = Cursor::new(bytes);
+        let opened = match format {
+            Format::Xlsx => open_workbook_from_rs(data)
+                .map(Book::Xlsx)
+                .map_err(|e| e.to_string()),
+            Format::Xlsb => open_workbook_from_rs(data)
+                .map(Book::Xlsb)
+                .map_err(|e| e.to_string()),
+            Format::Xls => open_workbook_from_rs(data)
+                .map(Book::Xls)
+                .map_err(|e| e.to_string()),
+            Format::Ods => open_workbook_from_rs(data)
+                .map(Book::Ods)
+                .map_err(|e| e.to_string()),
+            Format::Csv | Format::Parquet => unreachable!("not a workbook format"),
+        };
+        opened.map_err(|e| {
+            LoadError::unreadable(
+                path,
+                format!(
+                    "cannot open as {}: the file is damaged or truncated ({e})",
+                    format.label()
+                ),
+            )
+        })
+    }
+
+    fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Book::Xlsx(b) => b.sheet_names(),
+            Book::Xlsb(b) => b.sheet_names(),
+            Book::Xls(b) => b.sheet_names(),
+            Book::Ods(b) => b.sheet_names(),
+        }
+    }
+
+    fn range(&mut self, sheet: &str) -> Result<Range<Data>, String> {
+        match self {
+            Book::Xlsx(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
+            Book::Xlsb(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
+            Book::Xls(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
+            Book::Ods(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// The sheet names of a workbook file, in order.
+pub fn list_sheets(path: &Path) -> Result<Vec<String>, LoadError> {
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    })?;
+    match super::sniff_format(&bytes) {
+        Some(format @ (Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods)) => {
+            Ok(Book::open(path, bytes, format)?.sheet_names())
+        }
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// How many rows are looked at to find the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+pub(super) fn read(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Format,
+    sheet: Option<&str>,
+) -> Result<RawTable, LoadError> {
+    let mut book = Book::open(path, bytes, format)?;
+    let sheets = book.sheet_names();
+    let candidates: Vec<String> = match sheet {
+        Some(wanted) => {
+            let found = sheets
+                .iter()
+                .find(|s| s.as_str() == wanted)
+                .or_else(|| sheets.iter().find(|s| s.eq_ignore_ascii_case(wanted)));
+            match found {
+                Some(s) => vec![s.clone()],
+                None => {
+                    return Err(LoadError::NoSuchSheet {
+                        file: path.to_path_buf(),
+                        sheet: wanted.to_string(),
+                        available: sheets.join(", "),
+                    });
+                }
+            }
+        }
+        None => sheets.clone(),
+    };
+    let mut skipped = Vec::new();
+    for name in &candidates {
+        let range = book
+            .range(name)
+            .map_err(|e| LoadError::unreadable(path, format!("cannot read sheet '{name}': {e}")))?;
+        if let Some(mut table) = table_from_range(path, format, name, &range)? {
+            table.sheets = sheets.clone();
+            if !skipped.is_empty() {
+                table.notes.push(format!(
+                    "sheet(s) without a table skipped: {}",
+                    skipped.join(", ")
+                ));
+            }
+            return Ok(table);
+        }
+        skipped.push(name.clone());
+    }
+    Err(LoadError::NoTable {
+        file: path.to_path_buf(),
+        available: sheets.join(", "),
+    })
+}
+
+/// Text of a cell as a person would read it; numbers never look like Italian thousands.
+pub(crate) fn cell_text(cell: &Data) -> Option<String> {
+    match cell {
+        Data::Empty => None,
+        Data::String(s) => Some(s.clone()),
+        Data::Int(i) => Some(i.to_string()),
+        Data::Float(f) => Some(crate::data::parse::money::number_text(*f)),
+        Data::Bool(b) => Some(if *b { "VERO" } else { "FALSO" }.to_string()),
+        Data::DateTime(d) => Some(match d.as_datetime() {
+            Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
+            Some(dt) => dt.to_string(),
+            None => d.as_f64().to_string(),
+        }),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
+        Data::Error(e) => Some(format!("{e}")),
+    }
+}
+
+fn cell_date(cell: &Data) -> Option<NaiveDate> {
+    match cell {
+        Data::DateTime(d) => d.as_datetime().map(|dt| dt.date()),
+        Data::DateTimeIso(s) => NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok(),
+        _ => None,
+    }
+}
+
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// One column of a sheet as a polars column: `Float64` when every filled cell is a number,
+/// `Date` when every filled cell is a date, otherwise `String`.
+fn build_column(name: &str, cells: &[&Data]) -> Column {
+    let filled: Vec<&&Data> = cells.iter().filter(|c| !is_blank(c)).collect();
+    let all_numbers = !filled.is_empty()
+        && filled
+            .iter()
+            .all(|c| matches!(c, Data::Int(_) | Data::Float(_)));
+    let all_dates = !filled.is_empty()
+        && filled.iter().all(|c| {
+            matches!(c, Data::DateTime(_) | Data::DateTimeIso(_)) && cell_date(c).is_some()
+        });
+    if all_numbers {
+        let values: Vec<Option<f64>> = cells
+            .iter()
+            .map(|c| match c {
+                Data::Int(i) => Some(*i as f64),
+                Data::Float(f) => Some(*f),
+                _ => None,
+            })
+            .collect();
+        Column::new(name.into(), values)
+    } else if all_dates {
+        let values: Vec<Option<NaiveDate>> = cells.iter().map(|c| cell_date(c)).collect();
+        Column::new(name.into(), values)
+    } else {
+        let values: Vec<Option<String>> = cells
+            .iter()
+            .map(|c| if is_blank(c) { None } else { cell_text(c) })
+            .collect();
+        Column::new(name.into(), values)
+    }
+}
+
+/// Builds the raw table of one sheet, or `None` when the sheet holds no table.
+fn table_from_range(
+    path: &Path,
+    format: Format,
+    sheet: &str,
+    range: &Range<Data>,
+) -> Result<Option<RawTable>, LoadError> {
+    let (height, width) = range.get_size();
+    if height == 0 || width == 0 {
+        return Ok(None);
+    }
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let sample: Vec<Vec<String>> = range
+        .rows()
+        .take(HEADER_SEARCH_ROWS)
+        .map(|row| {
+            row.iter()
+                .map(|c| cell_text(c).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let header = detect::find_header_row(&sample);
+    let header_filled = sample[header]
+        .iter()
+        .filter(|c| !c.trim().is_empty())
+        .count();
+    let data_rows = height.saturating_sub(header + 1);
+    if header_filled < 2 || data_rows == 0 {
+        return Ok(None);
+    }
+    let names = detect::name_headers(&sample[header], width);
+    let rows: Vec<&[Data]> = range.rows().skip(header + 1).collect();
+    let mut columns: Vec<Column> = Vec::with_capacity(width + 1);
+    let first_data_row = first_row + header as u32 + 2;
+    columns.push(Column::new(
+        ROW.into(),
+        (first_data_row..first_data_row + rows.len() as u32).collect::<Vec<u32>>(),
+    ));
+    for (j, name) in names.iter().enumerate() {
+        let cells: Vec<&Data> = rows
+            .iter()
+            .map(|r| r.get(j).unwrap_or(&Data::Empty))
+            .collect();
+        columns.push(build_column(name, &cells));
+    }
+    let frame = DataFrame::new(rows.len(), columns)
+        .map_err(|e| LoadError::unreadable(path, format!("sheet '{sheet}': {e}")))?;
+    let mut notes = vec![format!(
+        "sheet '{sheet}', header on row {}",
+        first_row as usize + header + 1
+    )];
+    let skipped = first_row as usize + header;
+    if skipped > 0 {
+        notes.push(format!(
+            "{skipped} row(s) above the header skipped (titles, blank rows)"
+        ));
+    }
+    Ok(Some(RawTable {
+        origin: Origin {
+            file: path.to_path_buf(),
+            sheet: Some(sheet.to_string()),
+            format,
+        },
+        frame,
+        notes,
+        sheets: Vec::new(),
+    }))
+}

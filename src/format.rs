@@ -1,0 +1,109 @@
+//! Number, money and date formatting for people, in one place (Italian by default).
+
+use chrono::NaiveDate;
+
+/// Groups the integer part of `value` with `sep` every three digits.
+fn group_thousands(int_part: u64, sep: char) -> String {
+    let digits = int_part.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(sep);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// `1234567.891` with 2 decimals → `1.234.567,89` (Italian grouping and decimal comma).
+pub fn number_it(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_string();
+    }
+    let rounded = format!("{:.*}", decimals, value.abs());
+    let (int_txt, frac_txt) = rounded.split_once('.').unwrap_or((&rounded, ""));
+    let int_part: u64 = int_txt.parse().unwrap_or(0);
+    let mut out = String::new();
+    if value < 0.0 && rounded.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    out.push_str(&group_thousands(int_part, '.'));
+    if !frac_txt.is_empty() {
+        out.push(',');
+        out.push_str(frac_txt);
+    }
+    out
+}
+
+/// Whole euros: `1.234.568 €`.
+pub fn euro(value: f64) -> String {
+    format!("{} €", number_it(value, 0))
+}
+
+/// Euros with cents: `€ 1.234.567,89` as in Italian administrative documents.
+pub fn euro_cents(value: f64) -> String {
+    format!("€ {}", number_it(value, 2))
+}
+
+/// Compact euros for axes and cards: `950 €`, `12,5 k€`, `6,40 M€`.
+pub fn euro_compact(value: f64) -> String {
+    let abs = value.abs();
+    if abs >= 1e6 {
+        format!("{} M€", number_it(value / 1e6, 2))
+    } else if abs >= 1e3 {
+        format!("{} k€", number_it(value / 1e3, 1))
+    } else {
+        format!("{} €", number_it(value, 0))
+    }
+}
+
+/// A count with Italian grouping: `1.000.000`.
+pub fn count(n: usize) -> String {
+    number_it(n as f64, 0)
+}
+
+/// `01/01/2016`.
+pub fn date_it(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// `01/01/2016 – 22/04/2021`, with open ends shown as `…`.
+pub fn period_it(start: Option<NaiveDate>, end: Option<NaiveDate>) -> String {
+    let side = |d: Option<NaiveDate>| d.map(date_it).unwrap_or_else(|| "…".to_string());
+    format!("{} – {}", side(start), side(end))
+}
+
+/// A share as a percentage with one decimal: `12,3%`.
+pub fn percent(share: f64) -> String {
+    format!("{}%", number_it(share * 100.0, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn italian_grouping_and_decimal_comma() {
+        assert_eq!(number_it(1_234_567.891, 2), "1.234.567,89");
+        assert_eq!(number_it(488_100.0, 0), "488.100");
+        assert_eq!(number_it(999.0, 0), "999");
+        assert_eq!(number_it(-1234.5, 1), "-1.234,5");
+        assert_eq!(number_it(-0.001, 2), "0,00");
+    }
+
+    #[test]
+    fn euro_forms() {
+        assert_eq!(euro(6_400_000.0), "6.400.000 €");
+        assert_eq!(euro_cents(1_234_567.891), "€ 1.234.567,89");
+        assert_eq!(euro_compact(6_400_000.0), "6,40 M€");
+        assert_eq!(euro_compact(12_500.0), "12,5 k€");
+    }
+
+    #[test]
+    fn period_with_en_dash() {
+        let s = NaiveDate::from_ymd_opt(2016, 1, 1);
+        let e = NaiveDate::from_ymd_opt(2021, 4, 22);
+        assert_eq!(period_it(s, e), "01/01/2016 – 22/04/2021");
+        assert_eq!(period_it(s, None), "01/01/2016 – …");
+    }
+}
