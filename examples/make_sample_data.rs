@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use cruscotto::export::{parquet_bytes, write_atomic};
 use cruscotto::format::number_it;
 use polars::prelude::*;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 use serde_json::Value;
 use spreadsheet_ods::{Sheet, WorkBook};
 
@@ -39,12 +39,23 @@ fn date(row: &Row, key: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text(row, key), "%Y-%m-%d").expect("ISO date in the spec")
 }
 
-const WECARE_HEADERS: [&str; 11] = [
+/// The four quadrants Misura 1 grouped its projects in (a public fact), by province sigla.
+fn quadrant(sigla: &str) -> &'static str {
+    match sigla {
+        "TO" => "Città metropolitana di Torino",
+        "CN" => "Cuneo (Granda)",
+        "AT" | "AL" => "Asti e Alessandria",
+        _ => "VCO, Vercelli, Biella e Novara",
+    }
+}
+
+const WECARE_HEADERS: [&str; 12] = [
     "Codice",
     "Titolo progetto",
     "Ente capofila",
     "Sede",
     "Prov.",
+    "Quadrante",
     "Contributo concesso (€)",
     "Spesa rendicontata (€)",
     "Data avvio",
@@ -55,6 +66,8 @@ const WECARE_HEADERS: [&str; 11] = [
 
 fn wecare_xlsx(rows: &[Row]) -> Vec<u8> {
     let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2021, 6, 30).unwrap();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new()
         .set_bold()
@@ -77,7 +90,7 @@ fn wecare_xlsx(rows: &[Row]) -> Vec<u8> {
         ws.write_string_with_format(header_row, j as u16, *h, &bold)
             .unwrap();
     }
-    let widths = [12, 34, 52, 14, 6, 16, 16, 12, 12, 34, 18];
+    let widths = [12, 34, 52, 14, 6, 28, 16, 16, 12, 12, 34, 18];
     for (j, w) in widths.iter().enumerate() {
         ws.set_column_width(j as u16, *w).unwrap();
     }
@@ -91,16 +104,18 @@ fn wecare_xlsx(rows: &[Row]) -> Vec<u8> {
         ws.write_string(row, 2, text(r, "lead_body")).unwrap();
         ws.write_string(row, 3, text(r, "seat")).unwrap();
         ws.write_string(row, 4, text(r, "province")).unwrap();
-        ws.write_number_with_format(row, 5, number(r, "granted").unwrap(), &euro)
+        ws.write_string(row, 5, quadrant(text(r, "province")))
             .unwrap();
-        ws.write_number_with_format(row, 6, number(r, "spent").unwrap(), &euro)
+        ws.write_number_with_format(row, 6, number(r, "granted").unwrap(), &euro)
             .unwrap();
-        ws.write_datetime_with_format(row, 7, xl(date(r, "start")), &day)
+        ws.write_number_with_format(row, 7, number(r, "spent").unwrap(), &euro)
             .unwrap();
-        ws.write_datetime_with_format(row, 8, xl(date(r, "end")), &day)
+        ws.write_datetime_with_format(row, 8, xl(date(r, "start")), &day)
             .unwrap();
-        ws.write_string(row, 9, text(r, "target")).unwrap();
-        ws.write_string(row, 10, text(r, "fund")).unwrap();
+        ws.write_datetime_with_format(row, 9, xl(date(r, "end")), &day)
+            .unwrap();
+        ws.write_string(row, 10, text(r, "target")).unwrap();
+        ws.write_string(row, 11, text(r, "fund")).unwrap();
     }
     let total_row = header_row + 1 + rows.len() as u32;
     let granted: f64 = rows.iter().filter_map(|r| number(r, "granted")).sum();
@@ -147,6 +162,7 @@ fn wecare_frame(rows: &[Row]) -> DataFrame {
         "Ente capofila" => col_text("lead_body"),
         "Sede" => col_text("seat"),
         "Prov." => col_text("province"),
+        "Quadrante" => rows.iter().map(|r| quadrant(text(r, "province"))).collect::<Vec<_>>(),
         "Contributo concesso (€)" => col_num("granted"),
         "Spesa rendicontata (€)" => col_num("spent"),
         "Data avvio" => col_date("start"),

@@ -1,0 +1,261 @@
+//! The command line is a contract: these tests run the real binary.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::*;
+use serde_json::Value;
+
+fn cruscotto(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cruscotto"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn summary_json(args: &[&str]) -> Value {
+    let out = cruscotto(args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.trim().lines().count(), 1, "exactly one JSON object");
+    serde_json::from_str(text.trim()).unwrap()
+}
+
+#[test]
+fn summary_json_by_province() {
+    let xlsx = sample("wecare_misura1.xlsx");
+    let json = summary_json(&[
+        "summary",
+        path(&xlsx),
+        "--by",
+        "province",
+        "--format",
+        "json",
+    ]);
+    let spec = spec("wecare_misura1");
+    let total: f64 = spec.iter().map(|r| r["granted"].as_f64().unwrap()).sum();
+    assert_eq!(json["rows"], 22);
+    assert!(close(json["total_amount"].as_f64().unwrap(), total));
+    let groups = json["groups"].as_array().unwrap();
+    let torino = groups.iter().find(|g| g["key"] == "Torino").unwrap();
+    let expected: f64 = spec
+        .iter()
+        .filter(|r| r["province"] == "TO")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    assert!(close(torino["amount"].as_f64().unwrap(), expected));
+    assert_eq!(torino["rows"], 10);
+    let sum: f64 = groups.iter().map(|g| g["amount"].as_f64().unwrap()).sum();
+    assert!(
+        close(sum, total),
+        "single-valued groups add up to the total"
+    );
+    for g in groups {
+        let keys: Vec<&String> = g.as_object().unwrap().keys().collect();
+        assert_eq!(keys, vec!["amount", "key", "rows"]);
+    }
+}
+
+#[test]
+fn summary_by_year_and_multi_valued_note() {
+    let ods = sample("progetti_welfare_comunita.ods");
+    let json = summary_json(&["summary", path(&ods), "--by", "year", "--format", "json"]);
+    let keys: Vec<&str> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    // Cittadella del Welfare has no period.
+    assert!(keys.contains(&"senza date"), "{keys:?}");
+    assert!(keys.contains(&"2016"), "{keys:?}");
+
+    let out = cruscotto(&["summary", path(&ods), "--by", "age_groups"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("la somma dei gruppi può superare il totale"),
+        "{text}"
+    );
+    assert!(text.contains("Età senile"), "{text}");
+}
+
+#[test]
+fn map_override_changes_the_amount_column() {
+    let xlsx = sample("wecare_misura1.xlsx");
+    let json = summary_json(&[
+        "summary",
+        path(&xlsx),
+        "--map",
+        "amount=Spesa rendicontata (€)",
+        "--format",
+        "json",
+    ]);
+    let spent: f64 = spec("wecare_misura1")
+        .iter()
+        .map(|r| r["spent"].as_f64().unwrap())
+        .sum();
+    assert!(close(json["total_amount"].as_f64().unwrap(), spent));
+}
+
+#[test]
+fn mapping_is_saved_and_loaded_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("mapping.json");
+    let xlsx = sample("wecare_misura1.xlsx");
+    let out = cruscotto(&["check", path(&xlsx), "--save-mapping", path(&saved)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mapping: Value = serde_json::from_str(&std::fs::read_to_string(&saved).unwrap()).unwrap();
+    assert_eq!(mapping["amount_granted"], "Contributo concesso (€)");
+    // Edit it: the spent column becomes the granted amount.
+    let edited = dir.path().join("edited.json");
+    std::fs::write(&edited, r#"{"amount_granted": "Spesa rendicontata (€)"}"#).unwrap();
+    let json = summary_json(&[
+        "summary",
+        path(&xlsx),
+        "--mapping",
+        path(&edited),
+        "--format",
+        "json",
+    ]);
+    let spent: f64 = spec("wecare_misura1")
+        .iter()
+        .map(|r| r["spent"].as_f64().unwrap())
+        .sum();
+    assert!(close(json["total_amount"].as_f64().unwrap(), spent));
+}
+
+#[test]
+fn check_explains_the_mapping_and_lists_problems() {
+    let csv = sample("progetti_welfare_comunita.csv");
+    let out = cruscotto(&["check", path(&csv)]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    assert!(
+        text.contains("amount_spent ← 'Ammontare della spesa' (header match)"),
+        "{text}"
+    );
+    assert!(text.contains("period ← 'Periodo' (header match)"), "{text}");
+    assert!(text.contains("\"n.d.\" — not an amount in euros"), "{text}");
+    assert!(text.contains("Windows-1252"), "{text}");
+}
+
+#[test]
+fn errors_are_one_line_naming_the_file_with_non_zero_exit() {
+    let out = cruscotto(&["summary", "/nonexistent/progetti.xlsx"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("/nonexistent/progetti.xlsx"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let xlsx = sample("wecare_misura1.xlsx");
+    let out = cruscotto(&["summary", path(&xlsx), "--by", "colore"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("unknown field 'colore'"));
+
+    let out = cruscotto(&["summary", path(&xlsx), "--map", "amount=Colonna X"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("'Colonna X'") && err.contains("wecare_misura1.xlsx"),
+        "{err}"
+    );
+}
+
+#[test]
+fn generate_writes_every_format_and_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    for ext in ["csv", "parquet", "xlsx", "ods", "tsv"] {
+        let out_path = dir.path().join(format!("synt.{ext}"));
+        let out = cruscotto(&[
+            "generate",
+            "--rows",
+            "300",
+            "--out",
+            path(&out_path),
+            "--seed",
+            "5",
+        ]);
+        assert!(out.status.success(), "{ext}: {}", stderr(&out));
+        let json = summary_json(&[
+            "summary",
+            path(&out_path),
+            "--by",
+            "region",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(json["rows"], 300, "{ext}");
+        assert!(
+            json["total_amount"].as_f64().unwrap() > 300.0 * 10_000.0,
+            "{ext}"
+        );
+    }
+    // Same seed, same numbers, whatever the format.
+    let a = summary_json(&[
+        "summary",
+        path(&dir.path().join("synt.csv")),
+        "--format",
+        "json",
+    ]);
+    let b = summary_json(&[
+        "summary",
+        path(&dir.path().join("synt.xlsx")),
+        "--format",
+        "json",
+    ]);
+    assert!(close(
+        a["total_amount"].as_f64().unwrap(),
+        b["total_amount"].as_f64().unwrap()
+    ));
+}
+
+#[test]
+fn opencoesione_export_is_mapped_by_its_preset() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progetti_esteso.csv");
+    let text = "COD_LOCALE_PROGETTO;CUP;OC_TITOLO_PROGETTO;OC_DESCR_FONTE;DEN_REGIONE;DEN_PROVINCIA;DEN_COMUNE;FINANZ_UE;FINANZ_TOTALE_PUBBLICO;TOT_PAGAMENTI;OC_DATA_INIZIO_PROGETTO\n\
+        1PIFSE-1;J11;Servizi di prossimità;FSE;PIEMONTE;TORINO;RIVOLI;100000,50;200000,50;150000,00;20180101\n\
+        1PIFSE-2;J12;Rete anziani;FSE;PIEMONTE;CUNEO;ALBA;50000,00;100000,00;;20190315\n\
+        3LOFSE-3;J13;Lavoro e inclusione;FSE;LOMBARDIA;CREMONA;CREMA;10000,00;25000,00;25000,00;20200701\n";
+    std::fs::write(&file, text).unwrap();
+    let json = summary_json(&[
+        "summary",
+        path(&file),
+        "--by",
+        "province",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["rows"], 3);
+    assert!(close(
+        json["total_amount"].as_f64().unwrap(),
+        200_000.50 + 100_000.0 + 25_000.0
+    ));
+    let keys: Vec<&str> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, vec!["Torino", "Cuneo", "Cremona"]);
+    let out = cruscotto(&["check", path(&file)]);
+    assert!(
+        stdout(&out).contains("amount_granted ← 'FINANZ_TOTALE_PUBBLICO' (OpenCoesione preset)")
+    );
+}

@@ -1,0 +1,294 @@
+//! Every sample file and format loads, and its numbers match the specification in
+//! `sample_data/source/*.json`, summed here independently of the loader.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use common::*;
+use cruscotto::data::load::load_file;
+use cruscotto::data::quality::ProblemKind;
+use cruscotto::data::{LoadOptions, load_paths, sample as embedded};
+use cruscotto::query::summarise;
+use polars::prelude::*;
+
+/// Province sigla → official name, for the provinces of the WeCaRe lead bodies.
+fn province_name(sigla: &str) -> String {
+    match sigla {
+        "TO" => "Torino",
+        "CN" => "Cuneo",
+        "AL" => "Alessandria",
+        "BI" => "Biella",
+        "VB" => "Verbano-Cusio-Ossola",
+        "NO" => "Novara",
+        "VC" => "Vercelli",
+        other => panic!("unexpected sigla {other}"),
+    }
+    .to_string()
+}
+
+fn loaded_sums(table: &DataFrame, by: &str) -> BTreeMap<String, f64> {
+    summarise(table, Some(by))
+        .unwrap()
+        .groups
+        .into_iter()
+        .map(|g| (g.key, g.amount))
+        .collect()
+}
+
+fn assert_sums_match(loaded: &BTreeMap<String, f64>, expected: &BTreeMap<String, f64>) {
+    assert_eq!(
+        loaded.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    for (k, v) in expected {
+        assert!(
+            close(loaded[k], *v),
+            "{k}: loaded {} expected {v}",
+            loaded[k]
+        );
+    }
+}
+
+fn check_wecare(table: &DataFrame) {
+    let spec = spec("wecare_misura1");
+    assert_eq!(table.height(), 22);
+    let granted: f64 = floats(table, "amount_granted").iter().flatten().sum();
+    let spec_granted: f64 = spec.iter().map(|r| r["granted"].as_f64().unwrap()).sum();
+    assert!(close(granted, spec_granted));
+    // Public facts: 6.4 M€, grants from 179,000 to 867,000 €.
+    assert!(close(granted, 6_400_000.0));
+    let amounts: Vec<f64> = floats(table, "amount_granted")
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(amounts.iter().cloned().fold(f64::MAX, f64::min), 179_000.0);
+    assert_eq!(amounts.iter().cloned().fold(f64::MIN, f64::max), 867_000.0);
+    let spent: f64 = floats(table, "amount_spent").iter().flatten().sum();
+    let spec_spent: f64 = spec.iter().map(|r| r["spent"].as_f64().unwrap()).sum();
+    assert!(close(spent, spec_spent));
+
+    let expected = sums_by(
+        &spec,
+        |r| province_name(r["province"].as_str().unwrap()),
+        "granted",
+    );
+    assert_sums_match(&loaded_sums(table, "province"), &expected);
+    // Every province is in Piemonte.
+    assert!(
+        strings(table, "region")
+            .iter()
+            .all(|r| r.as_deref() == Some("Piemonte"))
+    );
+    let alba = row_where(table, "municipality", "Alba");
+    assert_eq!(
+        table.column("start_date").unwrap().get(alba).unwrap(),
+        AnyValue::Date(
+            (NaiveDate::from_ymd_opt(2018, 10, 1).unwrap() - NaiveDate::default()).num_days()
+                as i32
+        )
+    );
+}
+
+#[test]
+fn wecare_xlsx_totals_and_provinces_match_the_specification() {
+    let d = load_file(&sample("wecare_misura1.xlsx")).unwrap();
+    check_wecare(&d.table);
+    let report = &d.sources[0];
+    assert_eq!(report.origin.sheet.as_deref(), Some("WeCaRe Misura 1"));
+    assert_eq!(report.sheets, vec!["WeCaRe Misura 1", "Note"]);
+    // The programme comes from the sheet name.
+    assert!(
+        strings(&d.table, "programme")
+            .iter()
+            .all(|p| p.as_deref() == Some("WeCaRe Misura 1"))
+    );
+}
+
+#[test]
+fn extra_columns_are_kept_and_can_be_grouped_by_their_header() {
+    let d = load_file(&sample("wecare_misura1.xlsx")).unwrap();
+    // The four quadrants of Misura 1 (public facts): 10, 5, 1 and 6 projects.
+    let counts: BTreeMap<String, u64> = summarise(&d.table, Some("quadrante"))
+        .unwrap()
+        .groups
+        .into_iter()
+        .map(|g| (g.key, g.rows))
+        .collect();
+    assert_eq!(counts["Città metropolitana di Torino"], 10);
+    assert_eq!(counts["Cuneo (Granda)"], 5);
+    assert_eq!(counts["Asti e Alessandria"], 1);
+    assert_eq!(counts["VCO, Vercelli, Biella e Novara"], 6);
+}
+
+#[test]
+fn totals_row_is_excluded_and_reported() {
+    let d = load_file(&sample("wecare_misura1.xlsx")).unwrap();
+    let notes = d.sources[0].notes.join("\n");
+    assert!(notes.contains("totals row excluded (row 27)"), "{notes}");
+    let kinds = strings(&d.problems, "problem");
+    assert_eq!(
+        kinds,
+        vec![Some(ProblemKind::TotalsRowExcluded.code().to_string())]
+    );
+}
+
+#[test]
+fn wecare_parquet_loads_with_the_same_numbers() {
+    let d = load_file(&sample("wecare_misura1.parquet")).unwrap();
+    check_wecare(&d.table);
+}
+
+fn region_of_path(path: &str) -> String {
+    path.split(", ").nth(1).unwrap().to_string()
+}
+
+fn check_seeds(table: &DataFrame, problems: &DataFrame) {
+    let spec = spec("progetti_welfare_comunita");
+    assert_eq!(table.height(), spec.len());
+    let expected = sums_by(
+        &spec,
+        |r| region_of_path(r["territory"].as_str().unwrap()),
+        "amount",
+    );
+    assert_sums_match(&loaded_sums(table, "region"), &expected);
+
+    // The "Scheda intervento" of the seed card.
+    let t = row_where(table, "id", "INT-36-2021");
+    assert_eq!(floats(table, "amount_spent")[t], Some(488_100.0));
+    assert_eq!(strings(table, "province")[t].as_deref(), Some("Cuneo"));
+    assert_eq!(strings(table, "region")[t].as_deref(), Some("Piemonte"));
+    assert_eq!(
+        strings(table, "funding_source")[t].as_deref(),
+        Some("Nazionale")
+    );
+    assert_eq!(
+        list_at(table, "age_groups", t),
+        vec!["Età adulta", "Età senile"]
+    );
+    assert_eq!(
+        list_at(table, "citizenship", t),
+        vec!["Italiana", "Straniera UE", "Straniera extra-UE", "Apolide"]
+    );
+    assert_eq!(
+        strings(table, "start_date")[t].as_deref(),
+        Some("2016-01-01")
+    );
+    assert_eq!(strings(table, "end_date")[t].as_deref(), Some("2021-04-22"));
+    // A territory path with a municipality.
+    let r = row_where(table, "id", "COS-04");
+    assert_eq!(
+        strings(table, "municipality")[r].as_deref(),
+        Some("Collegno")
+    );
+    assert_eq!(strings(table, "province")[r].as_deref(), Some("Torino"));
+    // "n.d." is not an amount: kept as a problem with its raw text.
+    let nd: Vec<usize> = strings(problems, "raw")
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.as_deref() == Some("n.d."))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(nd.len(), 1);
+    assert_eq!(
+        strings(problems, "problem")[nd[0]].as_deref(),
+        Some("not_an_amount")
+    );
+    assert_eq!(
+        strings(problems, "column")[nd[0]].as_deref(),
+        Some("Ammontare della spesa")
+    );
+}
+
+#[test]
+fn seed_projects_ods_match_the_specification() {
+    let d = load_file(&sample("progetti_welfare_comunita.ods")).unwrap();
+    check_seeds(&d.table, &d.problems);
+    // Header on row 3 of the sheet: the 7th project (Cittadella del Welfare) is on row 10.
+    let row = row_where(&d.problems, "raw", "n.d.");
+    assert_eq!(
+        d.problems.column("row").unwrap().get(row).unwrap(),
+        AnyValue::UInt32(10)
+    );
+}
+
+#[test]
+fn seed_projects_windows_1252_csv_match_the_specification() {
+    let d = load_file(&sample("progetti_welfare_comunita.csv")).unwrap();
+    check_seeds(&d.table, &d.problems);
+    let notes = d.sources[0].notes.join("\n");
+    assert!(notes.contains("Windows-1252"), "{notes}");
+    assert!(notes.contains("delimiter ';'"), "{notes}");
+    assert!(notes.contains("totals row excluded"), "{notes}");
+}
+
+#[test]
+fn several_files_combine_into_one_table() {
+    let d = load_paths(
+        &[
+            sample("wecare_misura1.xlsx"),
+            sample("progetti_welfare_comunita.ods"),
+        ],
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(d.table.height(), 22 + 12);
+    assert_eq!(d.sources.len(), 2);
+    // Extra columns of one source are null in the other.
+    assert_eq!(d.extra_columns(), vec!["Quadrante".to_string()]);
+    let quadrant = strings(&d.table, "Quadrante");
+    assert_eq!(quadrant.iter().filter(|q| q.is_none()).count(), 12);
+    let programmes = loaded_sums(&d.table, "programme");
+    assert!(programmes.contains_key("WeCaRe Misura 1"));
+    assert!(
+        programmes.contains_key("Fondazione Cariplo – Welfare di comunità e innovazione sociale")
+    );
+}
+
+#[test]
+fn case_and_space_variants_are_folded() {
+    let d = load_file(&sample("wecare_misura1.xlsx")).unwrap();
+    let spec = spec("wecare_misura1");
+    let expected = spec
+        .iter()
+        .filter(|r| {
+            r["target"]
+                .as_str()
+                .unwrap()
+                .split(',')
+                .any(|t| t.trim().eq_ignore_ascii_case("anziani"))
+        })
+        .count();
+    let groups = summarise(&d.table, Some("vulnerable_groups")).unwrap();
+    let anziani: Vec<_> = groups
+        .groups
+        .iter()
+        .filter(|g| g.key.eq_ignore_ascii_case("anziani"))
+        .collect();
+    assert_eq!(anziani.len(), 1, "one folded category");
+    assert_eq!(anziani[0].key, "Anziani", "the most frequent spelling");
+    assert_eq!(anziani[0].rows as usize, expected);
+    assert!(groups.multi_valued);
+}
+
+#[test]
+fn embedded_sample_loads_both_programmes() {
+    let d = embedded::load().unwrap();
+    assert_eq!(d.table.height(), 34);
+    assert_eq!(d.sources.len(), 2);
+}
+
+#[test]
+fn programme_can_be_set_for_every_row() {
+    let options = LoadOptions {
+        programme: Some("Misura 1".into()),
+        ..Default::default()
+    };
+    let d = load_paths(&[sample("wecare_misura1.xlsx")], &options).unwrap();
+    assert!(
+        strings(&d.table, "programme")
+            .iter()
+            .all(|p| p.as_deref() == Some("Misura 1"))
+    );
+}
