@@ -292,3 +292,35 @@ fn programme_can_be_set_for_every_row() {
             .all(|p| p.as_deref() == Some("Misura 1"))
     );
 }
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn legacy_xls_matches_the_specification() {
+    let d = load_file(&fixture("wecare_misura1.xls")).unwrap();
+    check_wecare(&d.table);
+}
+
+#[test]
+fn xlsm_is_read_as_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wecare.xlsm");
+    std::fs::copy(sample("wecare_misura1.xlsx"), &path).unwrap();
+    let d = load_file(&path).unwrap();
+    check_wecare(&d.table);
+    assert!(d.sources[0].notes.iter().all(|n| !n.contains("the name says")));
+}
+
+#[test]
+fn xlsb_sheets_are_listed_and_the_first_table_is_read() {
+    let d = load_file(&fixture("calamine_issues.xlsb")).unwrap();
+    let s = &d.sources[0];
+    assert_eq!(s.sheets.len(), 6);
+    assert_eq!(s.origin.sheet.as_deref(), Some("issue2"));
+    assert!(s.notes.iter().any(|n| n.contains("without a table skipped: datatypes")));
+    assert_eq!(d.table.height(), 2);
+}
