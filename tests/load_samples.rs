@@ -312,7 +312,12 @@ fn xlsm_is_read_as_a_workbook() {
     std::fs::copy(sample("wecare_misura1.xlsx"), &path).unwrap();
     let d = load_file(&path).unwrap();
     check_wecare(&d.table);
-    assert!(d.sources[0].notes.iter().all(|n| !n.contains("the name says")));
+    assert!(
+        d.sources[0]
+            .notes
+            .iter()
+            .all(|n| !n.contains("the name says"))
+    );
 }
 
 #[test]
@@ -321,6 +326,52 @@ fn xlsb_sheets_are_listed_and_the_first_table_is_read() {
     let s = &d.sources[0];
     assert_eq!(s.sheets.len(), 6);
     assert_eq!(s.origin.sheet.as_deref(), Some("issue2"));
-    assert!(s.notes.iter().any(|n| n.contains("without a table skipped: datatypes")));
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("without a table skipped: datatypes"))
+    );
     assert_eq!(d.table.height(), 2);
+}
+
+#[test]
+fn province_spellings_and_sigle_are_normalised() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("province.csv");
+    let text = "Titolo,Provincia,Importo\n\
+        A,CN,1\nB,VCO,1\nC,Verbano Cusio Ossola,1\nD,Provincia di Torino,1\n\
+        E,Città metropolitana di Torino,1\nF,Reggio nell'Emilia,1\nG,Forli-Cesena,1\n\
+        H,to,1\nI,Atlantide,1\nJ,Piemonte,1\n";
+    std::fs::write(&path, text).unwrap();
+    let d = load_file(&path).unwrap();
+    assert_eq!(
+        strings(&d.table, "province"),
+        [
+            Some("Cuneo"),
+            Some("Verbano-Cusio-Ossola"),
+            Some("Verbano-Cusio-Ossola"),
+            Some("Torino"),
+            Some("Torino"),
+            Some("Reggio Emilia"),
+            Some("Forlì-Cesena"),
+            Some("Torino"),
+            Some("Atlantide"),
+            None,
+        ]
+        .map(|v| v.map(str::to_string))
+    );
+    let regions = strings(&d.table, "region");
+    assert_eq!(regions[0].as_deref(), Some("Piemonte"));
+    assert_eq!(regions[5].as_deref(), Some("Emilia-Romagna"));
+    assert_eq!(regions[8], None);
+    assert_eq!(
+        regions[9].as_deref(),
+        Some("Piemonte"),
+        "a region written as province"
+    );
+    // The unknown province is kept as written and reported.
+    let problems = strings(&d.problems, "problem");
+    let raws = strings(&d.problems, "raw");
+    assert_eq!(problems, vec![Some("unknown_province".to_string())]);
+    assert_eq!(raws, vec![Some("Atlantide".to_string())]);
 }

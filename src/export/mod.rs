@@ -259,3 +259,48 @@ pub fn write_table(df: &DataFrame, path: &Path, style: CsvStyle) -> Result<(), E
     .map_err(|reason| ExportError::new(path, reason))?;
     write_atomic(path, &bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomic(&path, b"primo").unwrap();
+        write_atomic(&path, b"secondo").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"secondo");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn failed_export_names_the_file_and_keeps_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tabella.pdf");
+        std::fs::write(&path, b"vecchio").unwrap();
+        let df = df!("a" => [1]).unwrap();
+        let err = write_table(&df, &path, CsvStyle::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("tabella.pdf") && err.contains("cannot write '.pdf'"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read(&path).unwrap(), b"vecchio");
+    }
+
+    #[test]
+    fn italian_csv_in_windows_1252() {
+        let df = df!("Importo (€)" => [1234.5], "Ente" => ["Città"]).unwrap();
+        let bytes = csv_bytes(
+            &df,
+            CsvStyle {
+                encoding: CsvEncoding::Windows1252,
+                ..CsvStyle::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(bytes, b"Importo (\x80);Ente\n1234,5;Citt\xe0\n".to_vec());
+    }
+}

@@ -193,6 +193,25 @@ mod tests {
         );
     }
 
+    #[test]
+    fn numeric_cells_are_excel_serials_or_yyyymmdd() {
+        let frame = df!("v" => [Some(42370.0), Some(20210422.0), Some(-5.0), None]).unwrap();
+        let out = frame
+            .lazy()
+            .select([date(col("v"), &DataType::Float64).alias("d")])
+            .collect()
+            .unwrap();
+        let got: Vec<Option<NaiveDate>> = out
+            .column("d")
+            .unwrap()
+            .as_materialized_series()
+            .date()
+            .unwrap()
+            .as_date_iter()
+            .collect();
+        assert_eq!(got, vec![d(2016, 1, 1), d(2021, 4, 22), None, None]);
+    }
+
     proptest! {
         #[test]
         fn never_panics_on_arbitrary_text(s in ".{0,30}") {
