@@ -1,0 +1,321 @@
+//! Everything the dashboard shows for one set of filters, computed in one background pass:
+//! KPIs, the overview charts, the explorer chart, filter counts, territory bubbles and the
+//! filtered projects. Only aggregated rows (and the filtered table, read lazily by the
+//! virtualised project list) reach the UI.
+
+use std::time::{Duration, Instant};
+
+use polars::prelude::*;
+
+use super::chart::{ChartData, ChartSpec, Dimension, Measure, aggregate};
+use super::filters::Filters;
+use super::summary::{NO_VALUE, amount_expr};
+use super::yearly::{YearlySpend, planned_by_year};
+use crate::data::reference;
+use crate::data::schema::Field;
+
+/// The headline numbers.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Kpis {
+    pub projects: u64,
+    pub all_projects: u64,
+    pub granted: f64,
+    pub spent: Option<f64>,
+    /// Spent ÷ granted over the projects where both are known.
+    pub spent_share: Option<f64>,
+    pub lead_bodies: u64,
+    pub territories: u64,
+    pub median_grant: Option<f64>,
+}
+
+/// Counts of projects per value of one filterable column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Facet {
+    pub column: String,
+    pub values: Vec<(String, u64)>,
+}
+
+/// One bubble of the territory map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerritoryPoint {
+    pub province: String,
+    pub region: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub amount: f64,
+    pub projects: u64,
+}
+
+/// The columns offered as filters, in the order the side panel shows them.
+pub const FACETS: [Field; 8] = [
+    Field::Programme,
+    Field::Region,
+    Field::Province,
+    Field::LeadBody,
+    Field::FundingSource,
+    Field::AgeGroups,
+    Field::Citizenship,
+    Field::VulnerableGroups,
+];
+
+/// How the project list is sorted.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProjectSort {
+    pub column: Option<String>,
+    pub descending: bool,
+}
+
+/// What the dashboard asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    pub filters: Filters,
+    pub explore: ChartSpec,
+    pub target_dimension: Field,
+    pub sort: ProjectSort,
+}
+
+impl Default for Request {
+    fn default() -> Self {
+        Request {
+            filters: Filters::default(),
+            explore: ChartSpec::new(Dimension::Field(Field::LeadBody), Measure::Amount),
+            target_dimension: Field::VulnerableGroups,
+            sort: ProjectSort::default(),
+        }
+    }
+}
+
+/// What the dashboard shows.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub kpis: Kpis,
+    pub by_programme: ChartData,
+    pub by_province: ChartData,
+    pub by_target: ChartData,
+    pub by_target_count: ChartData,
+    pub yearly: YearlySpend,
+    pub explore: ChartData,
+    pub facets: Vec<Facet>,
+    pub territory: Vec<TerritoryPoint>,
+    /// The filtered projects, sorted as asked.
+    pub projects: DataFrame,
+    pub elapsed: Duration,
+}
+
+fn kpis(filtered: &LazyFrame, all_projects: u64) -> PolarsResult<Kpis> {
+    let granted = col(Field::AmountGranted.name());
+    let spent = col(Field::AmountSpent.name());
+    let both = granted
+        .clone()
+        .is_not_null()
+        .and(spent.clone().is_not_null());
+    let row = filtered
+        .clone()
+        .select([
+            len().cast(DataType::UInt64).alias("projects"),
+            amount_expr().sum().alias("granted"),
+            spent.clone().sum().alias("spent"),
+            spent
+                .clone()
+                .count()
+                .cast(DataType::UInt64)
+                .alias("spent_n"),
+            spent.clone().filter(both.clone()).sum().alias("spent_both"),
+            granted.clone().filter(both).sum().alias("granted_both"),
+            col(Field::LeadBody.name())
+                .drop_nulls()
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("bodies"),
+            col(Field::Province.name())
+                .drop_nulls()
+                .n_unique()
+                .cast(DataType::UInt64)
+                .alias("territories"),
+            amount_expr().median().alias("median"),
+        ])
+        .collect()?;
+    let f = |name: &str| -> PolarsResult<Option<f64>> {
+        Ok(row.column(name)?.cast(&DataType::Float64)?.f64()?.get(0))
+    };
+    let u = |name: &str| -> PolarsResult<u64> { Ok(row.column(name)?.u64()?.get(0).unwrap_or(0)) };
+    let spent_n = u("spent_n")?;
+    let granted_both = f("granted_both")?.unwrap_or(0.0);
+    Ok(Kpis {
+        projects: u("projects")?,
+        all_projects,
+        granted: f("granted")?.unwrap_or(0.0),
+        spent: if spent_n > 0 { f("spent")? } else { None },
+        spent_share: (granted_both > 0.0)
+            .then(|| f("spent_both").ok().flatten().unwrap_or(0.0) / granted_both),
+        lead_bodies: u("bodies")?,
+        territories: u("territories")?,
+        median_grant: f("median")?,
+    })
+}
+
+fn facet(table: &DataFrame, filters: &Filters, field: Field) -> PolarsResult<Facet> {
+    let schema = table.schema();
+    let name = field.name();
+    let lf = filters
+        .apply(table.clone().lazy(), &schema, Some(name))
+        .select([col(name)]);
+    let lf = if matches!(schema.get(name), Some(DataType::List(_))) {
+        lf.explode(
+            cols([name]),
+            ExplodeOptions {
+                empty_as_null: true,
+                keep_nulls: true,
+            },
+        )
+    } else {
+        lf
+    };
+    let counts = lf
+        .with_column(col(name).cast(DataType::String).fill_null(lit(NO_VALUE)))
+        .group_by([col(name)])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort_by_exprs(
+            [col("n"), col(name)],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .limit(500)
+        .collect()?;
+    let keys = counts.column(name)?.str()?;
+    let ns = counts.column("n")?.u64()?;
+    Ok(Facet {
+        column: name.to_string(),
+        values: keys
+            .iter()
+            .zip(ns.iter())
+            .map(|(k, n)| (k.unwrap_or(NO_VALUE).to_string(), n.unwrap_or(0)))
+            .collect(),
+    })
+}
+
+fn territory(filtered: &LazyFrame) -> PolarsResult<Vec<TerritoryPoint>> {
+    let coords = reference::provinces().clone().lazy().select([
+        col("province"),
+        col("region").alias("__region"),
+        col("lat"),
+        col("lon"),
+    ]);
+    let points = filtered
+        .clone()
+        .filter(col(Field::Province.name()).is_not_null())
+        .group_by([col(Field::Province.name()).alias("province")])
+        .agg([
+            amount_expr().sum().fill_null(lit(0.0)).alias("amount"),
+            len().cast(DataType::UInt64).alias("projects"),
+        ])
+        .join(
+            coords,
+            [col("province")],
+            [col("province")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort_by_exprs(
+            [col("amount")],
+            SortMultipleOptions::default().with_order_descending(true),
+        )
+        .collect()?;
+    let name = points.column("province")?.str()?;
+    let region = points.column("__region")?.str()?;
+    let lat = points.column("lat")?.f64()?;
+    let lon = points.column("lon")?.f64()?;
+    let amount = points.column("amount")?.f64()?;
+    let projects = points.column("projects")?.u64()?;
+    Ok((0..points.height())
+        .map(|i| TerritoryPoint {
+            province: name.get(i).unwrap_or_default().to_string(),
+            region: region.get(i).unwrap_or_default().to_string(),
+            lat: lat.get(i).unwrap_or(0.0),
+            lon: lon.get(i).unwrap_or(0.0),
+            amount: amount.get(i).unwrap_or(0.0),
+            projects: projects.get(i).unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Computes the whole dashboard for `request` over `table`.
+pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
+    let started = Instant::now();
+    let schema = table.schema();
+    let filtered_lf = request.filters.apply(table.clone().lazy(), &schema, None);
+    let mut projects = filtered_lf.collect()?;
+    if let Some(column) = &request.sort.column
+        && projects.column(column).is_ok()
+    {
+        projects = projects.sort(
+            [column.as_str()],
+            SortMultipleOptions::default()
+                .with_order_descending(request.sort.descending)
+                .with_nulls_last(true)
+                .with_maintain_order(true),
+        )?;
+    }
+    let filtered = projects.clone().lazy();
+    let chart = |dimension: Dimension, measure: Measure| {
+        aggregate(
+            filtered.clone(),
+            &schema,
+            &ChartSpec::new(dimension, measure),
+        )
+    };
+    let target = Dimension::Field(request.target_dimension);
+    Ok(Dashboard {
+        kpis: kpis(&filtered, table.height() as u64)?,
+        by_programme: chart(Dimension::Field(Field::Programme), Measure::Amount)?,
+        by_province: chart(Dimension::Field(Field::Province), Measure::Amount)?,
+        by_target: chart(target.clone(), Measure::Amount)?,
+        by_target_count: chart(target, Measure::Count)?,
+        yearly: planned_by_year(filtered.clone())?,
+        explore: aggregate(filtered.clone(), &schema, &request.explore)?,
+        facets: FACETS
+            .iter()
+            .map(|f| facet(table, &request.filters, *f))
+            .collect::<PolarsResult<_>>()?,
+        territory: territory(&filtered)?,
+        projects,
+        elapsed: started.elapsed(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::sample;
+
+    #[test]
+    fn kpis_follow_the_filters() {
+        let d = sample::load().unwrap();
+        let all = compute(&d.table, &Request::default()).unwrap();
+        assert_eq!(all.kpis.projects, 34);
+        assert_eq!(all.kpis.all_projects, 34);
+        let mut request = Request::default();
+        request.filters.toggle("programme", "WeCaRe Misura 1");
+        let wecare = compute(&d.table, &request).unwrap();
+        assert_eq!(wecare.kpis.projects, 22);
+        assert_eq!(wecare.kpis.granted, 6_400_000.0);
+        assert_eq!(wecare.kpis.lead_bodies, 22);
+        assert_eq!(wecare.kpis.territories, 7);
+        // The programme facet ignores its own filter: both programmes keep their counts.
+        let programmes = &wecare.facets[0];
+        assert_eq!(programmes.column, "programme");
+        assert!(
+            programmes
+                .values
+                .iter()
+                .any(|(k, n)| k == "WeCaRe Misura 1" && *n == 22)
+        );
+        assert!(programmes.values.len() > 1);
+        // Bubbles sit on the reference coordinates.
+        let torino = wecare
+            .territory
+            .iter()
+            .find(|p| p.province == "Torino")
+            .unwrap();
+        assert_eq!(torino.projects, 10);
+        assert!((torino.lat - 45.07).abs() < 0.1);
+    }
+}

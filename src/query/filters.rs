@@ -1,0 +1,209 @@
+//! The user's filters as one polars predicate. A value filter on a multi-valued column keeps a
+//! project when any of its values is selected; the special value [`NO_VALUE`] selects projects
+//! without a value. The year range keeps projects active in any year of the range.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::summary::NO_VALUE;
+use crate::data::schema::Field;
+
+/// Active filters. Serialised in the settings so they survive a restart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Column → selected values.
+    pub values: BTreeMap<String, BTreeSet<String>>,
+    /// First and last year (inclusive) a project must be active in.
+    pub years: Option<(i32, i32)>,
+    /// Free text searched in title and abstract (case-insensitive).
+    pub text: String,
+}
+
+impl Filters {
+    /// How many filters are active (each column with a selection, the years, the text).
+    pub fn active_count(&self) -> usize {
+        self.values.values().filter(|v| !v.is_empty()).count()
+            + usize::from(self.years.is_some())
+            + usize::from(!self.text.trim().is_empty())
+    }
+
+    pub fn is_selected(&self, column: &str, value: &str) -> bool {
+        self.values.get(column).is_some_and(|v| v.contains(value))
+    }
+
+    /// Adds or removes one value.
+    pub fn toggle(&mut self, column: &str, value: &str) {
+        let set = self.values.entry(column.to_string()).or_default();
+        if !set.remove(value) {
+            set.insert(value.to_string());
+        }
+        if set.is_empty() {
+            self.values.remove(column);
+        }
+    }
+
+    pub fn clear_column(&mut self, column: &str) {
+        self.values.remove(column);
+    }
+
+    pub fn clear(&mut self) {
+        *self = Filters::default();
+    }
+
+    /// The predicate over a table with `schema`, ignoring the filter on `except` (used for the
+    /// counts shown next to that filter's values). `None` when nothing filters.
+    pub fn predicate(&self, schema: &Schema, except: Option<&str>) -> Option<Expr> {
+        let mut parts: Vec<Expr> = Vec::new();
+        for (column, values) in &self.values {
+            if Some(column.as_str()) == except || values.is_empty() {
+                continue;
+            }
+            let Some(dtype) = schema.get(column) else {
+                continue;
+            };
+            let is_list = matches!(dtype, DataType::List(_));
+            let any = values
+                .iter()
+                .map(|v| value_matches(column, is_list, v))
+                .reduce(|a, b| a.or(b));
+            if let Some(any) = any {
+                parts.push(any);
+            }
+        }
+        if let Some((first, last)) = self.years
+            && except != Some("year")
+        {
+            let start = col(Field::StartDate.name()).dt().year();
+            let end = coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())])
+                .dt()
+                .year();
+            parts.push(
+                start
+                    .lt_eq(lit(last))
+                    .and(end.gt_eq(lit(first)))
+                    .fill_null(lit(false)),
+            );
+        }
+        let needle = self.text.trim().to_lowercase();
+        if !needle.is_empty() {
+            let in_column = |name: &str| {
+                col(name)
+                    .str()
+                    .to_lowercase()
+                    .str()
+                    .contains_literal(lit(needle.clone()))
+                    .fill_null(lit(false))
+            };
+            parts.push(in_column(Field::Title.name()).or(in_column(Field::Abstract.name())));
+        }
+        parts.into_iter().reduce(|a, b| a.and(b))
+    }
+
+    /// Applies the filters to a lazy table.
+    pub fn apply(&self, table: LazyFrame, schema: &Schema, except: Option<&str>) -> LazyFrame {
+        match self.predicate(schema, except) {
+            Some(p) => table.filter(p),
+            None => table,
+        }
+    }
+}
+
+fn value_matches(column: &str, is_list: bool, value: &str) -> Expr {
+    match (is_list, value == NO_VALUE) {
+        (false, true) => col(column).is_null(),
+        (false, false) => col(column)
+            .cast(DataType::String)
+            .eq(lit(value.to_string()))
+            .fill_null(lit(false)),
+        (true, true) => col(column)
+            .is_null()
+            .or(col(column).list().len().eq(lit(0))),
+        (true, false) => col(column)
+            .list()
+            .contains(lit(value.to_string()), false)
+            .fill_null(lit(false)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn table() -> DataFrame {
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        let mut t = df!(
+            "title" => ["Reti di prossimità", "Abitare solidale", "Lavoro"],
+            "abstract" => [None, Some("condomini e RETI"), None::<&str>],
+            "province" => [Some("Cuneo"), Some("Torino"), None],
+            "start_date" => [date(2016, 1, 1), date(2019, 1, 1), None],
+            "end_date" => [date(2018, 6, 30), date(2021, 12, 31), None],
+        )
+        .unwrap();
+        let ages = Series::new(
+            "age_groups".into(),
+            [
+                Series::new("".into(), ["Età adulta", "Età senile"]),
+                Series::new("".into(), ["Minori"]),
+                Series::new_empty("".into(), &DataType::String),
+            ],
+        );
+        t.with_column(ages.into_column()).unwrap();
+        t
+    }
+
+    fn titles(f: &Filters) -> Vec<String> {
+        let t = table();
+        let out = f
+            .apply(t.clone().lazy(), &t.schema(), None)
+            .collect()
+            .unwrap();
+        out.column("title")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|s| s.unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn values_years_and_text_combine() {
+        let mut f = Filters::default();
+        assert_eq!(titles(&f).len(), 3);
+        f.toggle("province", "Cuneo");
+        f.toggle("province", "Torino");
+        assert_eq!(titles(&f), vec!["Reti di prossimità", "Abitare solidale"]);
+        f.years = Some((2020, 2022));
+        assert_eq!(titles(&f), vec!["Abitare solidale"]);
+        f.years = None;
+        f.text = "reti".into();
+        assert_eq!(titles(&f), vec!["Reti di prossimità", "Abitare solidale"]);
+        assert_eq!(f.active_count(), 2);
+        f.toggle("province", "Torino");
+        assert_eq!(titles(&f), vec!["Reti di prossimità"]);
+    }
+
+    #[test]
+    fn multi_valued_and_missing_values() {
+        let mut f = Filters::default();
+        f.toggle("age_groups", "Età senile");
+        assert_eq!(titles(&f), vec!["Reti di prossimità"]);
+        f.toggle("age_groups", NO_VALUE);
+        assert_eq!(titles(&f), vec!["Reti di prossimità", "Lavoro"]);
+        let mut g = Filters::default();
+        g.toggle("province", NO_VALUE);
+        assert_eq!(titles(&g), vec!["Lavoro"]);
+    }
+
+    #[test]
+    fn except_ignores_one_filter() {
+        let mut f = Filters::default();
+        f.toggle("province", "Cuneo");
+        let t = table();
+        assert!(f.predicate(&t.schema(), Some("province")).is_none());
+        assert!(f.predicate(&t.schema(), None).is_some());
+    }
+}

@@ -1,0 +1,135 @@
+//! Planned spend per year: each project's amount spread over its active days (start → end), so a
+//! 100.000 € project running from July 2019 to June 2021 puts about a quarter in 2019, half in
+//! 2020 and a quarter in 2021. Projects without usable dates are summed in a visible bucket.
+
+use polars::lazy::dsl;
+use polars::prelude::*;
+
+use super::summary::amount_expr;
+use crate::data::schema::Field;
+
+/// Spend per calendar year, and what could not be placed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearlySpend {
+    pub years: Vec<i32>,
+    pub amounts: Vec<f64>,
+    /// Amount of projects without dates (or with the end before the start).
+    pub undated_amount: f64,
+    pub undated_projects: u64,
+}
+
+fn days(e: Expr) -> Expr {
+    e.cast(DataType::Int32).cast(DataType::Int64)
+}
+
+fn year_bound(year: Expr, month_day: &str) -> Expr {
+    concat_str([year.cast(DataType::String), lit(month_day)], "", false)
+        .str()
+        .to_date(StrptimeOptions {
+            format: Some("%Y-%m-%d".into()),
+            strict: false,
+            exact: true,
+            cache: true,
+        })
+}
+
+/// Spreads the amounts of a (filtered) table over calendar years.
+pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
+    let start = col(Field::StartDate.name());
+    let end = coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())]);
+    let base = table.select([
+        start.clone().alias("__s"),
+        end.alias("__e"),
+        amount_expr().alias("__a"),
+    ]);
+    let dated = col("__s").is_not_null().and(col("__e").gt_eq(col("__s")));
+    let undated = base
+        .clone()
+        .filter(dated.clone().not())
+        .select([
+            col("__a").sum().fill_null(lit(0.0)).alias("a"),
+            len().cast(DataType::UInt64).alias("n"),
+        ])
+        .collect()?;
+    let spread = base
+        .filter(dated)
+        .with_columns([
+            (days(col("__e")) - days(col("__s")) + lit(1i64)).alias("__days"),
+            int_ranges(
+                col("__s").dt().year(),
+                col("__e").dt().year() + lit(1),
+                lit(1),
+                DataType::Int32,
+            )
+            .alias("__year"),
+        ])
+        .explode(
+            cols(["__year"]),
+            ExplodeOptions {
+                empty_as_null: false,
+                keep_nulls: false,
+            },
+        )
+        .with_columns([
+            dsl::max_horizontal([col("__s"), year_bound(col("__year"), "-01-01")])?.alias("__from"),
+            dsl::min_horizontal([col("__e"), year_bound(col("__year"), "-12-31")])?.alias("__to"),
+        ])
+        .with_column(
+            (col("__a").fill_null(lit(0.0))
+                * (days(col("__to")) - days(col("__from")) + lit(1i64)).cast(DataType::Float64)
+                / col("__days").cast(DataType::Float64))
+            .alias("__part"),
+        )
+        .group_by([col("__year")])
+        .agg([col("__part").sum()])
+        .sort(["__year"], SortMultipleOptions::default())
+        .collect()?;
+    Ok(YearlySpend {
+        years: spread
+            .column("__year")?
+            .i32()?
+            .iter()
+            .map(|y| y.unwrap_or(0))
+            .collect(),
+        amounts: spread
+            .column("__part")?
+            .f64()?
+            .iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect(),
+        undated_amount: undated.column("a")?.f64()?.get(0).unwrap_or(0.0),
+        undated_projects: undated.column("n")?.u64()?.get(0).unwrap_or(0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::schema::empty_table;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn amounts_are_spread_over_active_days() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let rows = df!(
+            "amount_granted" => [Some(73_100.0), Some(1_000.0), Some(500.0)],
+            // 2019-07-01 → 2021-06-30: 184 days in 2019, 366 in 2020, 181 in 2021 (731 days).
+            "start_date" => [d(2019, 7, 1), d(2020, 3, 1), None],
+            "end_date" => [d(2021, 6, 30), d(2020, 3, 1), None],
+        )
+        .unwrap();
+        let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
+        let y = planned_by_year(t.lazy()).unwrap();
+        assert_eq!(y.years, vec![2019, 2020, 2021]);
+        let expected = [
+            73_100.0 * 184.0 / 731.0,
+            73_100.0 * 366.0 / 731.0 + 1_000.0,
+            73_100.0 * 181.0 / 731.0,
+        ];
+        for (got, want) in y.amounts.iter().zip(expected) {
+            assert!((got - want).abs() < 1e-6, "{got} vs {want}");
+        }
+        assert_eq!(y.undated_amount, 500.0);
+        assert_eq!(y.undated_projects, 1);
+    }
+}
