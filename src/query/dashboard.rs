@@ -158,7 +158,7 @@ fn facet(table: &DataFrame, filters: &Filters, field: Field) -> PolarsResult<Fac
     let schema = table.schema();
     let name = field.name();
     let lf = filters
-        .apply(table.clone().lazy(), &schema, Some(name))
+        .apply(table.clone().lazy(), schema, Some(name))
         .select([col(name)]);
     let lf = if matches!(schema.get(name), Some(DataType::List(_))) {
         lf.explode(
@@ -241,7 +241,7 @@ fn territory(filtered: &LazyFrame) -> PolarsResult<Vec<TerritoryPoint>> {
 pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
     let started = Instant::now();
     let schema = table.schema();
-    let filtered_lf = request.filters.apply(table.clone().lazy(), &schema, None);
+    let filtered_lf = request.filters.apply(table.clone().lazy(), schema, None);
     let mut projects = filtered_lf.collect()?;
     if let Some(column) = &request.sort.column
         && projects.column(column).is_ok()
@@ -258,7 +258,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
     let chart = |dimension: Dimension, measure: Measure| {
         aggregate(
             filtered.clone(),
-            &schema,
+            schema,
             &ChartSpec::new(dimension, measure),
         )
     };
@@ -270,7 +270,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         by_target: chart(target.clone(), Measure::Amount)?,
         by_target_count: chart(target, Measure::Count)?,
         yearly: planned_by_year(filtered.clone())?,
-        explore: aggregate(filtered.clone(), &schema, &request.explore)?,
+        explore: aggregate(filtered.clone(), schema, &request.explore)?,
         facets: FACETS
             .iter()
             .map(|f| facet(table, &request.filters, *f))
