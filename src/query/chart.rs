@@ -373,7 +373,7 @@ mod tests {
 
     fn run(spec: &ChartSpec) -> ChartData {
         let t = table();
-        aggregate(t.clone().lazy(), &t.schema(), spec).unwrap()
+        aggregate(t.clone().lazy(), t.schema(), spec).unwrap()
     }
 
     #[test]

@@ -157,7 +157,7 @@ mod tests {
     fn titles(f: &Filters) -> Vec<String> {
         let t = table();
         let out = f
-            .apply(t.clone().lazy(), &t.schema(), None)
+            .apply(t.clone().lazy(), t.schema(), None)
             .collect()
             .unwrap();
         out.column("title")
@@ -203,7 +203,7 @@ mod tests {
         let mut f = Filters::default();
         f.toggle("province", "Cuneo");
         let t = table();
-        assert!(f.predicate(&t.schema(), Some("province")).is_none());
-        assert!(f.predicate(&t.schema(), None).is_some());
+        assert!(f.predicate(t.schema(), Some("province")).is_none());
+        assert!(f.predicate(t.schema(), None).is_some());
     }
 }
