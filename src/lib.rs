@@ -9,4 +9,7 @@ pub mod cli;
 pub mod data;
 pub mod export;
 pub mod format;
+pub mod i18n;
 pub mod query;
+pub mod render;
+pub mod ui;

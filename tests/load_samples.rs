@@ -375,3 +375,20 @@ fn province_spellings_and_sigle_are_normalised() {
     assert_eq!(problems, vec![Some("unknown_province".to_string())]);
     assert_eq!(raws, vec![Some("Atlantide".to_string())]);
 }
+
+#[test]
+fn sources_can_be_added_and_removed() {
+    let wecare = load_file(&sample("wecare_misura1.xlsx")).unwrap();
+    let seeds = load_file(&sample("progetti_welfare_comunita.csv")).unwrap();
+    let both = wecare.append(seeds).unwrap();
+    assert_eq!(both.table.height(), 34);
+    assert_eq!(both.problems.height(), 3);
+    let only_seeds = both.without_source(0).unwrap();
+    assert_eq!(only_seeds.table.height(), 12);
+    assert_eq!(only_seeds.sources.len(), 1);
+    assert_eq!(
+        only_seeds.problems.height(),
+        2,
+        "the csv's totals row and 'n.d.'"
+    );
+}

@@ -1,163 +1,385 @@
-//! The eframe application: holds the state, runs loading off the UI thread, and draws a first
-//! overview of the loaded projects. (The full dashboard is built on this in later work.)
+//! The eframe application: owns the state, turns the UI's intents into state changes and
+//! background jobs, and persists settings. Drawing lives in [`crate::ui`]; data work in the
+//! worker ([`worker`]).
 
+pub mod settings;
+pub mod worker;
+
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
+use polars::prelude::DataFrame;
 
-use crate::data::{self, Dataset};
-use crate::format;
-use crate::query::{Summary, summarise};
+use self::settings::{Settings, Tab};
+use self::worker::{LoadInput, Outcome, Worker};
+use crate::data::Dataset;
+use crate::data::schema::Field;
+use crate::i18n::Lang;
+use crate::query::chart::ChartSpec;
+use crate::query::dashboard::{Dashboard, ProjectSort, Request};
+use crate::render::palette::ColorMap;
 
-/// What the window shows.
-enum State {
-    Loading {
-        since: Instant,
-        rx: Receiver<Result<Loaded, String>>,
-    },
-    Ready(Box<Loaded>),
-    Failed(String),
+/// What the user asked for; the UI only produces these.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Intent {
+    OpenDialog { add: bool },
+    OpenFiles(Vec<PathBuf>),
+    AddFiles(Vec<PathBuf>),
+    RemoveSource(usize),
+    ToggleFilter { column: String, value: String },
+    ClearFilter(String),
+    ClearAll,
+    SetYears(Option<(i32, i32)>),
+    SetText(String),
+    SetTab(Tab),
+    SetLang(Lang),
+    SetDark(bool),
+    SelectProject(Option<usize>),
+    SortProjects(String),
+    SetExplore(ChartSpec),
+    SetTargetDimension(Field),
+    DismissError(usize),
+    ToggleAbout,
 }
 
-/// A loaded dataset with the numbers the overview shows.
-pub struct Loaded {
-    pub dataset: Dataset,
-    pub total: Summary,
-    pub by_programme: Summary,
-    pub load_time: Duration,
-}
-
-fn load(files: Vec<PathBuf>) -> Result<Loaded, String> {
-    let started = Instant::now();
-    let dataset = if files.is_empty() {
-        data::sample::load()
-    } else {
-        data::load_paths(&files, &data::LoadOptions::default())
-    }
-    .map_err(|e| e.to_string())?;
-    let total = summarise(&dataset.table, None).map_err(|e| e.to_string())?;
-    let by_programme = summarise(&dataset.table, Some("programme")).map_err(|e| e.to_string())?;
-    Ok(Loaded {
-        dataset,
-        total,
-        by_programme,
-        load_time: started.elapsed(),
-    })
+/// Everything the UI draws from.
+pub struct AppState {
+    pub settings: Settings,
+    pub dataset: Option<Arc<Dataset>>,
+    pub dashboard: Option<Arc<Dashboard>>,
+    pub colors: ColorMap,
+    /// When the current load started, while loading.
+    pub loading_since: Option<Instant>,
+    /// When the current computation was asked for, while computing.
+    pub computing_since: Option<Instant>,
+    pub load_time: Option<Duration>,
+    pub errors: Vec<String>,
+    /// The selected row of the filtered projects.
+    pub selected: Option<usize>,
+    pub sort: ProjectSort,
+    pub about_open: bool,
+    /// First and last year with projects, for the period filter.
+    pub year_bounds: Option<(i32, i32)>,
+    /// Screen centres of the bars drawn last frame, per chart (for tests and hit-testing).
+    pub bar_centres: HashMap<String, Vec<(String, egui::Pos2)>>,
 }
 
 /// The Cruscotto window.
 pub struct CruscottoApp {
-    state: State,
+    pub state: AppState,
+    worker: Worker,
+    table: Option<Arc<DataFrame>>,
+    load_generation: u64,
+    compute_generation: u64,
+    dialog_tx: Sender<(bool, Vec<PathBuf>)>,
+    dialog_rx: Receiver<(bool, Vec<PathBuf>)>,
 }
 
 impl CruscottoApp {
-    /// Starts loading `files` (the embedded sample when empty) in the background.
-    pub fn new(ctx: &egui::Context, files: Vec<PathBuf>) -> Self {
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(load(files));
-            ctx.request_repaint();
+    /// Opens on `files`, or on the embedded sample when there are none.
+    pub fn new(cc: &eframe::CreationContext<'_>, files: Vec<PathBuf>) -> Self {
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        Self::with_settings(&cc.egui_ctx, settings, files)
+    }
+
+    /// Opens with given settings (tests use this to start from a known state).
+    pub fn with_settings(ctx: &egui::Context, settings: Settings, files: Vec<PathBuf>) -> Self {
+        ctx.set_visuals(if settings.dark {
+            egui::Visuals::dark()
+        } else {
+            egui::Visuals::light()
         });
-        CruscottoApp {
-            state: State::Loading {
-                since: Instant::now(),
-                rx,
+        let wake_ctx = ctx.clone();
+        let worker = Worker::new(Arc::new(move || wake_ctx.request_repaint()));
+        let (dialog_tx, dialog_rx) = channel();
+        let mut app = CruscottoApp {
+            state: AppState {
+                settings,
+                dataset: None,
+                dashboard: None,
+                colors: ColorMap::default(),
+                loading_since: None,
+                computing_since: None,
+                load_time: None,
+                errors: Vec::new(),
+                selected: None,
+                sort: ProjectSort::default(),
+                about_open: false,
+                year_bounds: None,
+                bar_centres: HashMap::new(),
             },
+            worker,
+            table: None,
+            load_generation: 0,
+            compute_generation: 0,
+            dialog_tx,
+            dialog_rx,
+        };
+        if files.is_empty() {
+            app.start_load(LoadInput::Sample);
+        } else {
+            app.state.settings.remember(&files);
+            app.start_load(LoadInput::Open(files));
+        }
+        app
+    }
+
+    /// Whether loading and computing are done and a dashboard is shown.
+    pub fn is_idle(&self) -> bool {
+        self.state.loading_since.is_none()
+            && self.state.computing_since.is_none()
+            && self.state.dashboard.is_some()
+    }
+
+    fn start_load(&mut self, input: LoadInput) {
+        self.load_generation += 1;
+        self.state.loading_since = Some(Instant::now());
+        self.worker.load(self.load_generation, input);
+    }
+
+    fn request_compute(&mut self) {
+        let Some(table) = self.table.clone() else {
+            return;
+        };
+        self.compute_generation += 1;
+        self.state.computing_since = Some(Instant::now());
+        let request = Request {
+            filters: self.state.settings.filters.clone(),
+            explore: self.state.settings.explore.clone(),
+            target_dimension: self.state.settings.target_dimension,
+            sort: self.state.sort.clone(),
+        };
+        self.worker.compute(self.compute_generation, table, request);
+    }
+
+    fn on_loaded(&mut self, dataset: Dataset, elapsed: Duration) {
+        let table = Arc::new(dataset.table.clone());
+        self.state.year_bounds = year_bounds(&table);
+        if let Ok(programmes) = crate::query::summarise(&table, Some("programme")) {
+            self.state
+                .colors
+                .assign(programmes.groups.iter().map(|g| g.key.as_str()));
+        }
+        self.state.dataset = Some(Arc::new(dataset));
+        self.state.load_time = Some(elapsed);
+        self.state.selected = None;
+        self.table = Some(table);
+        self.request_compute();
+    }
+
+    fn receive(&mut self) {
+        for outcome in self.worker.poll() {
+            match outcome {
+                Outcome::Loaded {
+                    generation,
+                    result,
+                    elapsed,
+                } if generation == self.load_generation => {
+                    self.state.loading_since = None;
+                    match result {
+                        Ok(dataset) => self.on_loaded(*dataset, elapsed),
+                        Err(e) => self.state.errors.push(e),
+                    }
+                }
+                Outcome::Computed { generation, result }
+                    if generation == self.compute_generation =>
+                {
+                    self.state.computing_since = None;
+                    match result {
+                        Ok(d) => self.state.dashboard = Some(Arc::new(*d)),
+                        Err(e) => self.state.errors.push(e),
+                    }
+                }
+                _ => {}
+            }
+        }
+        while let Ok((add, files)) = self.dialog_rx.try_recv() {
+            if !files.is_empty() {
+                self.apply(if add {
+                    Intent::AddFiles(files)
+                } else {
+                    Intent::OpenFiles(files)
+                });
+            }
         }
     }
+
+    fn open_dialog(&self, add: bool) {
+        let tx = self.dialog_tx.clone();
+        std::thread::spawn(move || {
+            let files = rfd::FileDialog::new()
+                .add_filter(
+                    "Fogli e tabelle",
+                    &[
+                        "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt", "parquet",
+                    ],
+                )
+                .pick_files()
+                .unwrap_or_default();
+            let _ = tx.send((add, files));
+        });
+    }
+
+    /// Applies one intent.
+    pub fn apply(&mut self, intent: Intent) {
+        let s = &mut self.state;
+        let mut recompute = false;
+        match intent {
+            Intent::OpenDialog { add } => self.open_dialog(add),
+            Intent::OpenFiles(files) => {
+                s.settings.remember(&files);
+                s.settings.filters.clear();
+                self.start_load(LoadInput::Open(files));
+            }
+            Intent::AddFiles(files) => {
+                s.settings.remember(&files);
+                let input = match &s.dataset {
+                    Some(current) => LoadInput::Add(current.clone(), files),
+                    None => LoadInput::Open(files),
+                };
+                self.start_load(input);
+            }
+            Intent::RemoveSource(index) => {
+                if let Some(current) = s.dataset.clone() {
+                    self.start_load(LoadInput::Remove(current, index));
+                }
+            }
+            Intent::ToggleFilter { column, value } => {
+                s.settings.filters.toggle(&column, &value);
+                recompute = true;
+            }
+            Intent::ClearFilter(column) => {
+                if column == "year" {
+                    s.settings.filters.years = None;
+                } else if column == "text" {
+                    s.settings.filters.text.clear();
+                } else {
+                    s.settings.filters.clear_column(&column);
+                }
+                recompute = true;
+            }
+            Intent::ClearAll => {
+                s.settings.filters.clear();
+                recompute = true;
+            }
+            Intent::SetYears(years) => {
+                s.settings.filters.years = years;
+                recompute = true;
+            }
+            Intent::SetText(text) => {
+                s.settings.filters.text = text;
+                recompute = true;
+            }
+            Intent::SetTab(tab) => s.settings.tab = tab,
+            Intent::SetLang(lang) => s.settings.lang = lang,
+            Intent::SetDark(dark) => s.settings.dark = dark,
+            Intent::SelectProject(row) => s.selected = row,
+            Intent::SortProjects(column) => {
+                if s.sort.column.as_deref() == Some(column.as_str()) {
+                    s.sort.descending = !s.sort.descending;
+                } else {
+                    s.sort = ProjectSort {
+                        column: Some(column),
+                        descending: false,
+                    };
+                }
+                s.selected = None;
+                recompute = true;
+            }
+            Intent::SetExplore(spec) => {
+                s.settings.explore = spec;
+                recompute = true;
+            }
+            Intent::SetTargetDimension(field) => {
+                s.settings.target_dimension = field;
+                recompute = true;
+            }
+            Intent::DismissError(i) => {
+                if i < s.errors.len() {
+                    s.errors.remove(i);
+                }
+            }
+            Intent::ToggleAbout => s.about_open = !s.about_open,
+        }
+        if recompute {
+            self.state.selected = None;
+            self.request_compute();
+        }
+    }
+
+    fn handle_input(&mut self, ctx: &egui::Context) -> Vec<Intent> {
+        let mut intents = Vec::new();
+        let open = egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::O);
+        if ctx.input_mut(|i| i.consume_shortcut(&open)) {
+            intents.push(Intent::OpenDialog { add: false });
+        }
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            intents.push(Intent::AddFiles(dropped));
+        }
+        intents
+    }
+}
+
+fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
+    use polars::prelude::{IntoLazy, coalesce, col};
+    let years = table
+        .clone()
+        .lazy()
+        .select([
+            col(Field::StartDate.name()).dt().year().min().alias("lo"),
+            coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())])
+                .dt()
+                .year()
+                .max()
+                .alias("hi"),
+        ])
+        .collect()
+        .ok()?;
+    let lo = years.column("lo").ok()?.i32().ok()?.get(0)?;
+    let hi = years.column("hi").ok()?.i32().ok()?.get(0)?;
+    Some((lo, hi))
 }
 
 impl eframe::App for CruscottoApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        if let State::Loading { rx, .. } = &self.state
-            && let Ok(result) = rx.try_recv()
-        {
-            self.state = match result {
-                Ok(loaded) => State::Ready(Box::new(loaded)),
-                Err(e) => State::Failed(e),
-            };
+        self.receive();
+        let ctx = ui.ctx().clone();
+        ctx.set_visuals(if self.state.settings.dark {
+            egui::Visuals::dark()
+        } else {
+            egui::Visuals::light()
+        });
+        let mut intents = self.handle_input(&ctx);
+        let mut out = crate::ui::Output::default();
+        crate::ui::draw(ui, &self.state, &mut out);
+        intents.append(&mut out.intents);
+        self.state.bar_centres = out.bar_centres;
+        for intent in intents {
+            self.apply(intent);
         }
-        egui::Panel::top("top_bar").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.heading("Cruscotto");
-                ui.label("programmi sociali finanziati");
-            });
-        });
-        egui::CentralPanel::default().show(ui, |ui| match &self.state {
-            State::Loading { since, .. } => {
-                ui.horizontal(|ui| {
-                    ui.spinner();
-                    ui.label(format!(
-                        "Caricamento dei dati… {:.1} s",
-                        since.elapsed().as_secs_f32()
-                    ));
-                });
-                ui.ctx().request_repaint_after(Duration::from_millis(100));
-            }
-            State::Failed(message) => {
-                ui.colored_label(ui.visuals().error_fg_color, message);
-            }
-            State::Ready(loaded) => overview(ui, loaded),
-        });
+        if self.state.loading_since.is_some() || self.state.computing_since.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
     }
-}
 
-fn overview(ui: &mut egui::Ui, loaded: &Loaded) {
-    ui.horizontal(|ui| {
-        kpi(
-            ui,
-            "Importo totale",
-            &format::euro(loaded.total.total_amount),
-        );
-        kpi(ui, "Progetti", &format::count(loaded.total.rows as usize));
-        kpi(ui, "Fonti", &loaded.dataset.sources.len().to_string());
-        kpi(
-            ui,
-            "Problemi",
-            &format::count(loaded.dataset.problems.height()),
-        );
-    });
-    ui.separator();
-    ui.heading("Importo per programma");
-    egui::Grid::new("by_programme")
-        .striped(true)
-        .show(ui, |ui| {
-            ui.strong("Programma");
-            ui.strong("Progetti");
-            ui.strong("Importo");
-            ui.end_row();
-            for g in &loaded.by_programme.groups {
-                ui.label(&g.key);
-                ui.label(format::count(g.rows as usize));
-                ui.label(format::euro(g.amount));
-                ui.end_row();
-            }
-        });
-    ui.separator();
-    for s in &loaded.dataset.sources {
-        ui.label(format!(
-            "{} — {} progetti, {} problemi",
-            s.origin.label(),
-            s.rows,
-            s.problems
-        ));
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state.settings);
     }
-    ui.small(format!(
-        "Caricato in {:.2} s",
-        loaded.load_time.as_secs_f64()
-    ));
-}
-
-fn kpi(ui: &mut egui::Ui, label: &str, value: &str) {
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        ui.vertical(|ui| {
-            ui.small(label);
-            ui.heading(value);
-        });
-    });
 }
 
 /// Opens the window.
@@ -165,14 +387,15 @@ pub fn run(files: Vec<PathBuf>) -> Result<(), String> {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([800.0, 500.0])
-            .with_title("Cruscotto"),
+            .with_min_inner_size([900.0, 560.0])
+            .with_title("Cruscotto")
+            .with_drag_and_drop(true),
         ..Default::default()
     };
     eframe::run_native(
         "Cruscotto",
         options,
-        Box::new(|cc| Ok(Box::new(CruscottoApp::new(&cc.egui_ctx, files)))),
+        Box::new(|cc| Ok(Box::new(CruscottoApp::new(cc, files)))),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
 }

@@ -8,7 +8,7 @@ use polars::prelude::*;
 use super::error::LoadError;
 use super::mapping::{self, Explained, Mapping, Reason};
 use super::normalise::{fold_variants, normalise};
-use super::quality::empty_problems;
+use super::quality::{columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW, empty_table};
 use super::source::{self, Origin, ROW, RawTable, ReadOptions};
 
@@ -66,6 +66,54 @@ impl Dataset {
             .filter(|n| !canonical.contains(&n.as_str()))
             .map(|n| n.to_string())
             .collect()
+    }
+}
+
+impl Dataset {
+    /// This dataset with `other`'s sources added (diagonal concat, variants folded again).
+    pub fn append(&self, other: Dataset) -> PolarsResult<Dataset> {
+        let table = combine(vec![self.table.clone(), other.table])?;
+        let problems =
+            polars::functions::concat_df_diagonal(&[self.problems.clone(), other.problems])?;
+        let mut sources = self.sources.clone();
+        sources.extend(other.sources);
+        Ok(Dataset {
+            table,
+            problems,
+            sources,
+        })
+    }
+
+    /// This dataset without its source number `index` (its rows and problems).
+    pub fn without_source(&self, index: usize) -> PolarsResult<Dataset> {
+        let Some(gone) = self.sources.get(index) else {
+            return Ok(self.clone());
+        };
+        let label = gone.origin.label();
+        let table = self
+            .table
+            .clone()
+            .lazy()
+            .filter(col(SOURCE).neq(lit(label)))
+            .collect()?;
+        let file = gone.origin.file.display().to_string();
+        let same_sheet = match &gone.origin.sheet {
+            Some(sheet) => col(pc::SHEET).eq(lit(sheet.clone())).fill_null(lit(false)),
+            None => col(pc::SHEET).is_null(),
+        };
+        let problems = self
+            .problems
+            .clone()
+            .lazy()
+            .filter(col(pc::FILE).eq(lit(file)).and(same_sheet).not())
+            .collect()?;
+        let mut sources = self.sources.clone();
+        sources.remove(index);
+        Ok(Dataset {
+            table,
+            problems,
+            sources,
+        })
     }
 }
 

@@ -92,7 +92,6 @@ pub struct Dashboard {
     pub by_programme: ChartData,
     pub by_province: ChartData,
     pub by_target: ChartData,
-    pub by_target_count: ChartData,
     pub yearly: YearlySpend,
     pub explore: ChartData,
     pub facets: Vec<Facet>,
@@ -267,8 +266,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         kpis: kpis(&filtered, table.height() as u64)?,
         by_programme: chart(Dimension::Field(Field::Programme), Measure::Amount)?,
         by_province: chart(Dimension::Field(Field::Province), Measure::Amount)?,
-        by_target: chart(target.clone(), Measure::Amount)?,
-        by_target_count: chart(target, Measure::Count)?,
+        by_target: chart(target, Measure::Amount)?,
         yearly: planned_by_year(filtered.clone())?,
         explore: aggregate(filtered.clone(), schema, &request.explore)?,
         facets: FACETS

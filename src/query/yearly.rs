@@ -13,6 +13,8 @@ use crate::data::schema::Field;
 pub struct YearlySpend {
     pub years: Vec<i32>,
     pub amounts: Vec<f64>,
+    /// Projects active in each year.
+    pub projects: Vec<u64>,
     /// Amount of projects without dates (or with the end before the start).
     pub undated_amount: f64,
     pub undated_projects: u64,
@@ -81,7 +83,10 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
             .alias("__part"),
         )
         .group_by([col("__year")])
-        .agg([col("__part").sum()])
+        .agg([
+            col("__part").sum(),
+            len().cast(DataType::UInt64).alias("__n"),
+        ])
         .sort(["__year"], SortMultipleOptions::default())
         .collect()?;
     Ok(YearlySpend {
@@ -97,9 +102,47 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
             .iter()
             .map(|v| v.unwrap_or(0.0))
             .collect(),
+        projects: spread
+            .column("__n")?
+            .u64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect(),
         undated_amount: undated.column("a")?.f64()?.get(0).unwrap_or(0.0),
         undated_projects: undated.column("n")?.u64()?.get(0).unwrap_or(0),
     })
+}
+
+impl YearlySpend {
+    /// The same numbers as chart data: one bar per year, then the undated bucket.
+    pub fn to_chart(&self) -> super::chart::ChartData {
+        use super::chart::{
+            ChartData, ChartSeries, ChartSpec, Dimension, Measure, Orientation, SortBy,
+        };
+        let mut categories: Vec<String> = self.years.iter().map(|y| y.to_string()).collect();
+        let mut values = self.amounts.clone();
+        let mut counts = self.projects.clone();
+        if self.undated_projects > 0 {
+            categories.push(super::summary::NO_DATES.to_string());
+            values.push(self.undated_amount);
+            counts.push(self.undated_projects);
+        }
+        let mut spec = ChartSpec::new(Dimension::Year, Measure::Amount);
+        spec.orientation = Orientation::Vertical;
+        spec.sort = SortBy::Name;
+        spec.top_n = None;
+        ChartData {
+            spec,
+            total: values.iter().sum(),
+            categories,
+            counts,
+            series: vec![ChartSeries {
+                name: String::new(),
+                values,
+            }],
+            multi_valued: false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -129,6 +172,7 @@ mod tests {
         for (got, want) in y.amounts.iter().zip(expected) {
             assert!((got - want).abs() < 1e-6, "{got} vs {want}");
         }
+        assert_eq!(y.projects, vec![1, 2, 1]);
         assert_eq!(y.undated_amount, 500.0);
         assert_eq!(y.undated_projects, 1);
     }

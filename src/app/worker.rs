@@ -1,0 +1,137 @@
+//! Background work: loading files and computing the dashboard never run on the UI thread.
+//! Computations go through one worker thread that always takes the newest request, so a newer
+//! filter change supersedes older pending ones.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant};
+
+use polars::prelude::DataFrame;
+
+use crate::data::{self, Dataset, LoadOptions};
+use crate::query::dashboard::{Dashboard, Request, compute};
+
+/// What to load.
+#[derive(Debug, Clone)]
+pub enum LoadInput {
+    /// The embedded sample.
+    Sample,
+    /// Files replacing what is loaded.
+    Open(Vec<PathBuf>),
+    /// Files added to what is loaded.
+    Add(Arc<Dataset>, Vec<PathBuf>),
+    /// Removes one source.
+    Remove(Arc<Dataset>, usize),
+}
+
+/// What the background sends back.
+pub enum Outcome {
+    Loaded {
+        generation: u64,
+        result: Result<Box<Dataset>, String>,
+        elapsed: Duration,
+    },
+    Computed {
+        generation: u64,
+        result: Result<Box<Dashboard>, String>,
+    },
+}
+
+struct ComputeJob {
+    generation: u64,
+    table: Arc<DataFrame>,
+    request: Request,
+}
+
+/// The background workers and their mailbox.
+pub struct Worker {
+    jobs: Sender<ComputeJob>,
+    outcomes: Receiver<Outcome>,
+    outcome_tx: Sender<Outcome>,
+    wake: Arc<dyn Fn() + Send + Sync>,
+}
+
+fn load(input: LoadInput) -> Result<Dataset, String> {
+    let options = LoadOptions::default();
+    match input {
+        LoadInput::Sample => data::sample::load().map_err(|e| e.to_string()),
+        LoadInput::Open(paths) => data::load_paths(&paths, &options).map_err(|e| e.to_string()),
+        LoadInput::Add(current, paths) => {
+            let added = data::load_paths(&paths, &options).map_err(|e| e.to_string())?;
+            current.append(added).map_err(|e| e.to_string())
+        }
+        LoadInput::Remove(current, index) => {
+            current.without_source(index).map_err(|e| e.to_string())
+        }
+    }
+}
+
+impl Worker {
+    /// Starts the compute thread. `wake` asks the UI to repaint when something arrives.
+    pub fn new(wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        let (jobs, job_rx) = channel::<ComputeJob>();
+        let (outcome_tx, outcomes) = channel();
+        let tx = outcome_tx.clone();
+        let wake_compute = wake.clone();
+        std::thread::Builder::new()
+            .name("cruscotto-compute".into())
+            .spawn(move || {
+                while let Ok(mut job) = job_rx.recv() {
+                    while let Ok(newer) = job_rx.try_recv() {
+                        job = newer;
+                    }
+                    let result = compute(&job.table, &job.request)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
+                    if tx
+                        .send(Outcome::Computed {
+                            generation: job.generation,
+                            result,
+                        })
+                        .is_err()
+                    {
+                        break;
+                    }
+                    wake_compute();
+                }
+            })
+            .expect("the compute thread starts");
+        Worker {
+            jobs,
+            outcomes,
+            outcome_tx,
+            wake,
+        }
+    }
+
+    /// Loads in a background thread.
+    pub fn load(&self, generation: u64, input: LoadInput) {
+        let tx = self.outcome_tx.clone();
+        let wake = self.wake.clone();
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            let result = load(input).map(Box::new);
+            let _ = tx.send(Outcome::Loaded {
+                generation,
+                result,
+                elapsed: started.elapsed(),
+            });
+            wake();
+        });
+    }
+
+    /// Asks for a dashboard; older pending requests are dropped.
+    pub fn compute(&self, generation: u64, table: Arc<DataFrame>, request: Request) {
+        let _ = self.jobs.send(ComputeJob {
+            generation,
+            table,
+            request,
+        });
+    }
+
+    /// What arrived since the last call.
+    pub fn poll(&self) -> Vec<Outcome> {
+        self.outcomes.try_iter().collect()
+    }
+}

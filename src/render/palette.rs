@@ -1,0 +1,76 @@
+//! A colour-blind-safe palette (Okabe & Ito, extended with Paul Tol's muted scheme) and a
+//! stable assignment of colours to categories, so a programme has the same colour in every chart.
+
+use std::collections::HashMap;
+
+/// RGB colours, safe for the common forms of colour blindness.
+pub const PALETTE: [[u8; 3]; 14] = [
+    [0, 114, 178],   // blue
+    [230, 159, 0],   // orange
+    [0, 158, 115],   // bluish green
+    [204, 121, 167], // reddish purple
+    [86, 180, 233],  // sky blue
+    [213, 94, 0],    // vermillion
+    [240, 228, 66],  // yellow
+    [51, 34, 136],   // indigo
+    [136, 204, 238], // cyan
+    [68, 170, 153],  // teal
+    [17, 119, 51],   // green
+    [153, 153, 51],  // olive
+    [136, 34, 85],   // wine
+    [170, 68, 153],  // purple
+];
+
+/// Grey for "Altri" and missing values.
+pub const NEUTRAL: [u8; 3] = [150, 150, 150];
+
+/// Categories → colour indices, assigned once (in the order given) and then kept.
+#[derive(Debug, Clone, Default)]
+pub struct ColorMap {
+    assigned: HashMap<String, usize>,
+}
+
+impl ColorMap {
+    /// Assigns colours to categories that have none yet, in order.
+    pub fn assign<'a>(&mut self, categories: impl IntoIterator<Item = &'a str>) {
+        for c in categories {
+            let next = self.assigned.len() % PALETTE.len();
+            self.assigned.entry(c.to_string()).or_insert(next);
+        }
+    }
+
+    /// The colour of a category: its assigned one, grey for "Altri"/missing, otherwise a colour
+    /// derived from its position.
+    pub fn color(&self, category: &str, position: usize) -> [u8; 3] {
+        if is_neutral(category) {
+            return NEUTRAL;
+        }
+        match self.assigned.get(category) {
+            Some(i) => PALETTE[*i],
+            None => PALETTE[position % PALETTE.len()],
+        }
+    }
+}
+
+/// Categories drawn in grey.
+pub fn is_neutral(category: &str) -> bool {
+    category == crate::query::chart::OTHERS
+        || category == crate::query::summary::NO_VALUE
+        || category == crate::query::summary::NO_DATES
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_are_stable_and_others_are_grey() {
+        let mut map = ColorMap::default();
+        map.assign(["WeCaRe", "Cariplo"]);
+        map.assign(["Cariplo", "PNRR"]);
+        assert_eq!(map.color("WeCaRe", 5), PALETTE[0]);
+        assert_eq!(map.color("Cariplo", 0), PALETTE[1]);
+        assert_eq!(map.color("PNRR", 0), PALETTE[2]);
+        assert_eq!(map.color("Altri", 0), NEUTRAL);
+    }
+}

@@ -1,0 +1,307 @@
+//! Bar charts from [`ChartData`] with egui_plot: readable category labels (horizontal bars for
+//! long names, truncated with the full name in the tooltip), euro axes in k€/M€, tooltips with the
+//! exact value, share and projects, and a click on a bar that asks to filter by its category.
+
+use std::collections::HashMap;
+
+use eframe::egui;
+use egui_plot::{AxisHints, Bar, BarChart, GridMark, Plot, PlotPoint};
+
+use super::Output;
+use crate::app::{AppState, Intent};
+use crate::format;
+use crate::query::chart::{ChartData, Dimension, Measure, Orientation};
+use crate::render::palette::{ColorMap, is_neutral};
+
+const LABEL_CHARS: usize = 26;
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn rgb(c: [u8; 3]) -> egui::Color32 {
+    egui::Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// A value as people read it: euros or projects.
+pub fn value_text(measure: Measure, value: f64, projects_word: &str) -> String {
+    if measure.is_money() {
+        format::euro(value)
+    } else {
+        format!("{} {projects_word}", format::count(value.round() as usize))
+    }
+}
+
+/// How bars are coloured.
+#[derive(Clone, Copy)]
+pub enum Colouring {
+    /// One colour per category, from the shared colour map (programmes).
+    ByCategory,
+    /// One colour for the whole single-series chart.
+    Single(usize),
+}
+
+/// Draws a chart and returns the category clicked, if any. `id` names the chart for hit-testing.
+pub fn bar_chart(
+    ui: &mut egui::Ui,
+    id: &str,
+    data: &ChartData,
+    state: &AppState,
+    colouring: Colouring,
+    height: f32,
+    out: &mut Output,
+) -> Option<String> {
+    let t = state.settings.lang.texts();
+    let n = data.categories.len();
+    if n == 0 {
+        ui.add_sized([ui.available_width(), height], egui::Label::new(t.no_data));
+        return None;
+    }
+    let horizontal = data.spec.orientation == Orientation::Horizontal;
+    let colors: &ColorMap = &state.colors;
+    let measure = data.spec.measure;
+    let series_count = data.series.len();
+    let stacked = data.spec.stacked || series_count == 1;
+    let slot = 0.75;
+    let width = if stacked {
+        slot
+    } else {
+        slot / series_count as f64
+    };
+    // Category i sits at `pos(i)`: top to bottom for horizontal charts, left to right otherwise.
+    let pos = move |i: usize| {
+        if horizontal {
+            (n - 1 - i) as f64
+        } else {
+            i as f64
+        }
+    };
+
+    let counts: HashMap<String, (u64, f64)> = data
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.clone(), (data.counts[i], data.category_value(i))))
+        .collect();
+    let total = data.total;
+    let additive = measure.is_additive() && !data.multi_valued;
+    let share_word = t.share_of_total;
+    let projects_word = t.projects_word;
+
+    let mut charts = Vec::with_capacity(series_count);
+    let mut base = vec![0.0; n];
+    for (si, series) in data.series.iter().enumerate() {
+        let series_color = rgb(colors.color(&series.name, si));
+        let bars: Vec<Bar> = (0..n)
+            .map(|i| {
+                let category = &data.categories[i];
+                let value = series.values[i];
+                let mut argument = pos(i);
+                if !stacked {
+                    argument += (si as f64 - (series_count as f64 - 1.0) / 2.0) * width;
+                }
+                let fill = if series_count > 1 {
+                    series_color
+                } else if is_neutral(category) {
+                    rgb(colors.color(category, i))
+                } else {
+                    match colouring {
+                        Colouring::ByCategory => rgb(colors.color(category, i)),
+                        Colouring::Single(k) => rgb(crate::render::palette::PALETTE[k]),
+                    }
+                };
+                let mut bar = Bar::new(argument, value)
+                    .name(category)
+                    .width(width)
+                    .fill(fill);
+                if stacked {
+                    bar = bar.base_offset(base[i]);
+                }
+                if horizontal {
+                    bar.horizontal()
+                } else {
+                    bar.vertical()
+                }
+            })
+            .collect();
+        if stacked {
+            for (b, v) in base.iter_mut().zip(&series.values) {
+                *b += v;
+            }
+        }
+        let counts = counts.clone();
+        let series_name = series.name.clone();
+        let chart = BarChart::new(series.name.clone(), bars)
+            .color(series_color)
+            .element_formatter(Box::new(move |bar, _| {
+                let (projects, category_value) = counts.get(&bar.name).copied().unwrap_or((0, 0.0));
+                let mut text = bar.name.clone();
+                if !series_name.is_empty() {
+                    text.push_str(&format!(" · {series_name}"));
+                }
+                text.push('\n');
+                text.push_str(&value_text(measure, bar.value, projects_word));
+                if additive && total > 0.0 {
+                    text.push_str(&format!(
+                        " ({} {share_word})",
+                        format::percent(bar.value / total)
+                    ));
+                }
+                if measure != Measure::Count {
+                    text.push_str(&format!(
+                        "\n{} {projects_word}",
+                        format::count(projects as usize)
+                    ));
+                }
+                if series_name.is_empty() || (category_value - bar.value).abs() < f64::EPSILON {
+                    return text;
+                }
+                text.push_str(&format!(
+                    "\n{}: {}",
+                    "Σ",
+                    value_text(measure, category_value, projects_word)
+                ));
+                text
+            }));
+        charts.push(chart);
+    }
+
+    let categories = data.categories.clone();
+    let category_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
+        let v = mark.value.round();
+        if (mark.value - v).abs() > 1e-6 || v < 0.0 || v as usize >= n {
+            return String::new();
+        }
+        let i = if horizontal {
+            n - 1 - v as usize
+        } else {
+            v as usize
+        };
+        truncate(&categories[i], if horizontal { LABEL_CHARS } else { 14 })
+    };
+    let value_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
+        if measure.is_money() {
+            format::euro_compact(mark.value)
+        } else {
+            format::count(mark.value.max(0.0).round() as usize)
+        }
+    };
+    let integer_marks = move |input: egui_plot::GridInput| -> Vec<GridMark> {
+        let (lo, hi) = input.bounds;
+        let step = ((n as f64) / 30.0).ceil().max(1.0);
+        (0..n)
+            .filter(|i| (*i as f64) >= lo.floor() && (*i as f64) <= hi.ceil())
+            .filter(|i| (*i as f64 % step) == 0.0)
+            .map(|i| GridMark {
+                value: i as f64,
+                step_size: step,
+            })
+            .collect()
+    };
+    let mut plot = Plot::new(id.to_string())
+        .height(height)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_background(false)
+        .set_margin_fraction(egui::vec2(0.02, 0.04));
+    if horizontal {
+        plot = plot
+            .custom_y_axes(vec![
+                AxisHints::new_y()
+                    .formatter(category_axis)
+                    .label_spacing(11.0..=13.0)
+                    .min_thickness(150.0),
+            ])
+            .y_grid_spacer(integer_marks)
+            .x_axis_formatter(value_axis)
+            .include_x(0.0)
+            .show_grid([true, false]);
+    } else {
+        plot = plot
+            .custom_x_axes(vec![
+                AxisHints::new_x()
+                    .formatter(category_axis)
+                    .label_spacing(24.0..=30.0),
+            ])
+            .x_grid_spacer(integer_marks)
+            .y_axis_formatter(value_axis)
+            .include_y(0.0)
+            .show_grid([false, true]);
+    }
+    if series_count > 1 {
+        plot = plot.legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom));
+    }
+    let values: Vec<f64> = (0..n).map(|i| data.category_value(i)).collect();
+    let response = plot.show(ui, |plot_ui| {
+        for chart in charts {
+            plot_ui.bar_chart(chart);
+        }
+        let centres: Vec<(String, egui::Pos2)> = (0..n)
+            .map(|i| {
+                let point = if horizontal {
+                    PlotPoint::new(values[i] / 2.0, pos(i))
+                } else {
+                    PlotPoint::new(pos(i), values[i] / 2.0)
+                };
+                (data.categories[i].clone(), plot_ui.screen_from_plot(point))
+            })
+            .collect();
+        let clicked = if plot_ui.response().clicked() {
+            plot_ui.pointer_coordinate().and_then(|p| {
+                let (arg, val) = if horizontal { (p.y, p.x) } else { (p.x, p.y) };
+                let slot_index = arg.round();
+                if (arg - slot_index).abs() > slot / 2.0
+                    || slot_index < 0.0
+                    || slot_index as usize >= n
+                {
+                    return None;
+                }
+                let i = if horizontal {
+                    n - 1 - slot_index as usize
+                } else {
+                    slot_index as usize
+                };
+                (val >= 0.0 && val <= values[i].max(0.0) * 1.02).then_some(i)
+            })
+        } else {
+            None
+        };
+        (centres, clicked)
+    });
+    let (centres, clicked) = response.inner;
+    out.bar_centres.insert(id.to_string(), centres);
+    let clicked = clicked.map(|i| data.categories[i].clone());
+    if let Some(category) = &clicked
+        && category != crate::query::chart::OTHERS
+    {
+        let intent = match &data.spec.dimension {
+            Dimension::Year => category
+                .parse::<i32>()
+                .ok()
+                .map(|y| Intent::SetYears(Some((y, y)))),
+            dim => Some(Intent::ToggleFilter {
+                column: dim.column(),
+                value: category.clone(),
+            }),
+        };
+        out.intents.extend(intent);
+    }
+    clicked
+}
+
+/// A chart's title with its notes (overlapping categories).
+pub fn title(ui: &mut egui::Ui, text: &str, data: Option<&ChartData>, state: &AppState) {
+    let t = state.settings.lang.texts();
+    ui.label(egui::RichText::new(text).strong().size(15.0));
+    if data.is_some_and(|d| d.multi_valued) {
+        ui.label(egui::RichText::new(t.overlapping).small().italics());
+    }
+}

@@ -1,0 +1,152 @@
+//! Esplora: a chart builder (dimension, measure, split, stacking, orientation, sort, top N) with
+//! the table of the same numbers below the chart.
+
+use eframe::egui;
+
+use super::Output;
+use super::charts::{self, Colouring};
+use crate::app::{AppState, Intent};
+use crate::data::schema::{Field, Kind};
+use crate::format;
+use crate::i18n::Lang;
+use crate::query::chart::{ChartSpec, Dimension, Measure, Orientation, SortBy};
+use crate::query::dashboard::Dashboard;
+
+/// The dimensions offered: categories and lists of the canonical table, the start year, extras.
+fn dimensions(state: &AppState) -> Vec<Dimension> {
+    let mut dims: Vec<Dimension> = Field::columns()
+        .filter(|f| matches!(f.kind(), Kind::Category | Kind::List) || *f == Field::Outcome)
+        .map(Dimension::Field)
+        .collect();
+    dims.push(Dimension::Year);
+    if let Some(d) = &state.dataset {
+        dims.extend(d.extra_columns().into_iter().map(Dimension::Column));
+    }
+    dims
+}
+
+fn label(lang: Lang, dim: &Dimension) -> String {
+    match dim {
+        Dimension::Field(f) => lang.field(*f).to_string(),
+        Dimension::Year => lang.texts().year.to_string(),
+        Dimension::Column(c) => format!("{c} ✱"),
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
+    let lang = state.settings.lang;
+    let t = lang.texts();
+    let spec = &state.settings.explore;
+    let mut next: ChartSpec = spec.clone();
+    let dims = dimensions(state);
+    ui.horizontal_wrapped(|ui| {
+        egui::ComboBox::from_label(t.dimension)
+            .selected_text(label(lang, &spec.dimension))
+            .show_ui(ui, |ui| {
+                for dim in &dims {
+                    ui.selectable_value(&mut next.dimension, dim.clone(), label(lang, dim));
+                }
+            });
+        egui::ComboBox::from_label(t.measure)
+            .selected_text(lang.measure(spec.measure))
+            .show_ui(ui, |ui| {
+                for m in Measure::ALL {
+                    ui.selectable_value(&mut next.measure, m, lang.measure(m));
+                }
+            });
+        egui::ComboBox::from_label(t.split_by)
+            .selected_text(
+                spec.split
+                    .as_ref()
+                    .map(|s| label(lang, s))
+                    .unwrap_or_else(|| t.none.into()),
+            )
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut next.split, None, t.none);
+                for dim in dims.iter().filter(|d| **d != spec.dimension) {
+                    ui.selectable_value(&mut next.split, Some(dim.clone()), label(lang, dim));
+                }
+            });
+    });
+    ui.horizontal_wrapped(|ui| {
+        if spec.split.is_some() {
+            ui.selectable_value(&mut next.stacked, true, t.stacked);
+            ui.selectable_value(&mut next.stacked, false, t.grouped);
+            ui.separator();
+        }
+        ui.selectable_value(&mut next.orientation, Orientation::Horizontal, t.horizontal);
+        ui.selectable_value(&mut next.orientation, Orientation::Vertical, t.vertical);
+        ui.separator();
+        ui.selectable_value(&mut next.sort, SortBy::Value, t.sort_value);
+        ui.selectable_value(&mut next.sort, SortBy::Name, t.sort_name);
+        ui.separator();
+        egui::ComboBox::from_label(t.top_n)
+            .selected_text(
+                spec.top_n
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| t.all.into()),
+            )
+            .show_ui(ui, |ui| {
+                for n in [5, 10, 12, 20, 30] {
+                    ui.selectable_value(&mut next.top_n, Some(n), n.to_string());
+                }
+                ui.selectable_value(&mut next.top_n, None, t.all);
+            });
+    });
+    if next != *spec {
+        out.intents.push(Intent::SetExplore(next));
+    }
+    ui.separator();
+    let data = &d.explore;
+    charts::title(
+        ui,
+        &format!(
+            "{} · {}",
+            lang.measure(spec.measure),
+            label(lang, &spec.dimension)
+        ),
+        Some(data),
+        state,
+    );
+    let height = (ui.available_height() * 0.58).max(220.0);
+    charts::bar_chart(
+        ui,
+        "chart_explore",
+        data,
+        state,
+        Colouring::Single(0),
+        height,
+        out,
+    );
+    ui.separator();
+    egui::ScrollArea::both()
+        .id_salt("explore_table")
+        .show(ui, |ui| {
+            egui::Grid::new("explore_grid")
+                .striped(true)
+                .show(ui, |ui| {
+                    ui.strong(label(lang, &spec.dimension));
+                    ui.strong(t.kpi_projects);
+                    for s in &data.series {
+                        ui.strong(if s.name.is_empty() {
+                            lang.measure(spec.measure).to_string()
+                        } else {
+                            s.name.clone()
+                        });
+                    }
+                    ui.end_row();
+                    for (i, category) in data.categories.iter().enumerate() {
+                        ui.label(category);
+                        ui.label(format::count(data.counts[i] as usize));
+                        for s in &data.series {
+                            ui.label(charts::value_text(
+                                spec.measure,
+                                s.values[i],
+                                t.projects_word,
+                            ));
+                        }
+                        ui.end_row();
+                    }
+                });
+        });
+}

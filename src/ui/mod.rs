@@ -1,0 +1,128 @@
+//! Drawing: each panel or tab in its own file. Widgets read the [`AppState`] and push
+//! [`Intent`]s; they never parse, aggregate or change state themselves.
+
+mod card;
+mod charts;
+mod explore;
+mod kpi;
+mod overview;
+mod projects;
+mod side_panel;
+mod status_bar;
+mod territory;
+mod top_bar;
+
+use std::collections::HashMap;
+
+use eframe::egui;
+
+use crate::app::settings::Tab;
+use crate::app::{AppState, Intent};
+
+/// What one frame of drawing produced.
+#[derive(Default)]
+pub struct Output {
+    pub intents: Vec<Intent>,
+    /// Screen centres of the bars drawn, per chart id.
+    pub bar_centres: HashMap<String, Vec<(String, egui::Pos2)>>,
+}
+
+/// Draws the whole window.
+pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, state, out));
+    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, state));
+    egui::Panel::left("side_panel")
+        .resizable(true)
+        .default_size(290.0)
+        .size_range(220.0..=520.0)
+        .show(ui, |ui| side_panel::show(ui, state, out));
+    egui::CentralPanel::default().show(ui, |ui| {
+        errors(ui, state, out);
+        ui.horizontal(|ui| {
+            for (tab, label) in [
+                (Tab::Overview, t.tab_overview),
+                (Tab::Explore, t.tab_explore),
+                (Tab::Territory, t.tab_territory),
+                (Tab::Projects, t.tab_projects),
+            ] {
+                let selected = state.settings.tab == tab;
+                let text = egui::RichText::new(label).size(15.0);
+                if ui
+                    .selectable_label(selected, if selected { text.strong() } else { text })
+                    .clicked()
+                {
+                    out.intents.push(Intent::SetTab(tab));
+                }
+            }
+        });
+        ui.separator();
+        let Some(dashboard) = &state.dashboard else {
+            ui.add_space(40.0);
+            ui.vertical_centered(|ui| {
+                ui.spinner();
+                ui.label(t.loading);
+            });
+            return;
+        };
+        match state.settings.tab {
+            Tab::Overview => overview::show(ui, state, dashboard, out),
+            Tab::Explore => explore::show(ui, state, dashboard, out),
+            Tab::Territory => territory::show(ui, state, dashboard, out),
+            Tab::Projects => projects::show(ui, state, dashboard, out),
+        }
+    });
+    if state.about_open {
+        let mut open = true;
+        egui::Window::new(t.about)
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ui.ctx(), |ui| {
+                ui.heading(format!("Cruscotto {}", env!("CARGO_PKG_VERSION")));
+                ui.label(t.about_text);
+            });
+        if !open {
+            out.intents.push(Intent::ToggleAbout);
+        }
+    }
+    if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
+        let rect = ui.ctx().content_rect();
+        let painter = ui.ctx().layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("drop_hint"),
+        ));
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(160));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            t.drop_hint,
+            egui::FontId::proportional(24.0),
+            egui::Color32::WHITE,
+        );
+    }
+}
+
+fn errors(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    for (i, message) in state.errors.iter().enumerate() {
+        egui::Frame::new()
+            .fill(ui.visuals().error_fg_color.gamma_multiply(0.15))
+            .stroke(egui::Stroke::new(1.0, ui.visuals().error_fg_color))
+            .corner_radius(4.0)
+            .inner_margin(8.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.vertical(|ui| {
+                        ui.strong(t.error_title);
+                        ui.label(message);
+                        ui.small(t.error_hint);
+                    });
+                    if ui.button("×").on_hover_text(t.dismiss).clicked() {
+                        out.intents.push(Intent::DismissError(i));
+                    }
+                });
+            });
+        ui.add_space(4.0);
+    }
+}

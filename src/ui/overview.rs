@@ -1,0 +1,151 @@
+//! Panoramica: KPI cards and four charts (programme, province, target groups, planned spend per
+//! year).
+
+use eframe::egui;
+
+use super::charts::{self, Colouring};
+use super::{Output, kpi};
+use crate::app::{AppState, Intent};
+use crate::data::schema::Field;
+use crate::format;
+use crate::query::dashboard::Dashboard;
+
+pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    let lang = state.settings.lang;
+    let k = &d.kpis;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        let spent = k.spent.map(format::euro).unwrap_or_else(|| "—".into());
+        let share = k
+            .spent_share
+            .map(|s| format!("{} {}", format::percent(s), t.of_granted));
+        let shown = format!(
+            "{} {} {}",
+            format::count(k.projects as usize),
+            t.shown_of,
+            format::count(k.all_projects as usize)
+        );
+        let median = k
+            .median_grant
+            .map(format::euro)
+            .unwrap_or_else(|| "—".into());
+        let cards: [(&str, String, Option<&str>); 6] = [
+            (t.kpi_granted, format::euro(k.granted), None),
+            (t.kpi_spent, spent, share.as_deref()),
+            (
+                t.kpi_projects,
+                format::count(k.projects as usize),
+                Some(&shown),
+            ),
+            (
+                t.kpi_lead_bodies,
+                format::count(k.lead_bodies as usize),
+                None,
+            ),
+            (
+                t.kpi_territories,
+                format::count(k.territories as usize),
+                None,
+            ),
+            (t.kpi_median, median, None),
+        ];
+        let per_row = if ui.available_width() > 1000.0 { 6 } else { 3 };
+        for chunk in cards.chunks(per_row) {
+            ui.columns(per_row, |cols| {
+                for (col, (label, value, note)) in cols.iter_mut().zip(chunk) {
+                    kpi::card(col, label, value, *note);
+                }
+            });
+        }
+        ui.add_space(6.0);
+        ui.label(egui::RichText::new(t.click_to_filter).small().weak());
+        let chart_height = ((ui.available_height() - 90.0) / 2.0).clamp(200.0, 320.0);
+        ui.columns(2, |cols| {
+            charts::title(
+                &mut cols[0],
+                t.chart_programme,
+                Some(&d.by_programme),
+                state,
+            );
+            charts::bar_chart(
+                &mut cols[0],
+                "chart_programme",
+                &d.by_programme,
+                state,
+                Colouring::ByCategory,
+                chart_height,
+                out,
+            );
+            charts::title(&mut cols[1], t.chart_province, Some(&d.by_province), state);
+            charts::bar_chart(
+                &mut cols[1],
+                "chart_province",
+                &d.by_province,
+                state,
+                Colouring::Single(0),
+                chart_height,
+                out,
+            );
+        });
+        ui.add_space(8.0);
+        ui.columns(2, |cols| {
+            cols[0].horizontal(|ui| {
+                charts::title(ui, t.chart_target, None, state);
+                egui::ComboBox::from_id_salt("target_dimension")
+                    .selected_text(lang.field(state.settings.target_dimension))
+                    .show_ui(ui, |ui| {
+                        for f in [
+                            Field::VulnerableGroups,
+                            Field::AgeGroups,
+                            Field::Citizenship,
+                        ] {
+                            if ui
+                                .selectable_label(
+                                    state.settings.target_dimension == f,
+                                    lang.field(f),
+                                )
+                                .clicked()
+                            {
+                                out.intents.push(Intent::SetTargetDimension(f));
+                            }
+                        }
+                    });
+            });
+            if d.by_target.multi_valued {
+                cols[0].label(egui::RichText::new(t.overlapping).small().italics());
+            }
+            charts::bar_chart(
+                &mut cols[0],
+                "chart_target",
+                &d.by_target,
+                state,
+                Colouring::Single(2),
+                chart_height,
+                out,
+            );
+            charts::title(&mut cols[1], t.chart_year, None, state);
+            let yearly = d.yearly.to_chart();
+            charts::bar_chart(
+                &mut cols[1],
+                "chart_year",
+                &yearly,
+                state,
+                Colouring::Single(4),
+                chart_height,
+                out,
+            );
+            if d.yearly.undated_projects > 0 {
+                cols[1].label(
+                    egui::RichText::new(format!(
+                        "{}: {} {}, {}",
+                        t.undated,
+                        format::count(d.yearly.undated_projects as usize),
+                        t.projects_word,
+                        format::euro(d.yearly.undated_amount)
+                    ))
+                    .small(),
+                );
+            }
+        });
+    });
+}

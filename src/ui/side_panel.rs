@@ -1,0 +1,149 @@
+//! Left panel: the loaded sources, then the filters with counts, a summary of the active filters
+//! and a way to clear them.
+
+use eframe::egui;
+
+use super::Output;
+use crate::app::{AppState, Intent};
+use crate::data::schema::Field;
+use crate::format;
+use crate::query::dashboard::FACETS;
+
+/// Values listed per filter before asking to search.
+const MAX_VALUES: usize = 60;
+
+pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    let lang = state.settings.lang;
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.add_space(4.0);
+        ui.label(egui::RichText::new(t.sources).strong().size(15.0));
+        if let Some(dataset) = &state.dataset {
+            for (i, s) in dataset.sources.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    let remove = ui.small_button("×").on_hover_text(format!(
+                        "{} {}",
+                        t.remove_source,
+                        s.origin.label()
+                    ));
+                    if remove.clicked() {
+                        out.intents.push(Intent::RemoveSource(i));
+                    }
+                    ui.vertical(|ui| {
+                        ui.label(egui::RichText::new(s.origin.label()).strong());
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "{} · {} {} · {} {}",
+                                s.origin.format.label(),
+                                format::count(s.rows),
+                                t.rows,
+                                format::count(s.problems),
+                                t.problems
+                            ))
+                            .small()
+                            .weak(),
+                        );
+                    });
+                });
+            }
+        }
+        ui.separator();
+        let filters = &state.settings.filters;
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(t.filters).strong().size(15.0));
+            let active = filters.active_count();
+            if active > 0 {
+                ui.label(
+                    egui::RichText::new(format!("{active} {}", t.active_filters))
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+        });
+        if filters.active_count() > 0 {
+            if ui.button(t.clear_all).clicked() {
+                out.intents.push(Intent::ClearAll);
+            }
+        } else {
+            ui.label(egui::RichText::new(t.no_filters).small().weak());
+        }
+        ui.add_space(4.0);
+        ui.label(t.search);
+        let mut text = filters.text.clone();
+        let edit = ui.add(
+            egui::TextEdit::singleline(&mut text)
+                .hint_text(t.search_hint)
+                .desired_width(f32::INFINITY),
+        );
+        if edit.changed() {
+            out.intents.push(Intent::SetText(text));
+        }
+        if let Some((lo, hi)) = state.year_bounds {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                ui.label(t.period);
+                let mut on = filters.years.is_some();
+                if ui.checkbox(&mut on, "").on_hover_text(t.period).changed() {
+                    out.intents.push(Intent::SetYears(on.then_some((lo, hi))));
+                }
+            });
+            if let Some((mut from, mut to)) = filters.years {
+                ui.horizontal(|ui| {
+                    let a = ui.add(egui::DragValue::new(&mut from).range(lo..=hi));
+                    ui.label("–");
+                    let b = ui.add(egui::DragValue::new(&mut to).range(lo..=hi));
+                    if a.changed() || b.changed() {
+                        out.intents
+                            .push(Intent::SetYears(Some((from.min(to), from.max(to)))));
+                    }
+                });
+            } else {
+                ui.label(egui::RichText::new(t.all_years).small().weak());
+            }
+        }
+        let Some(dashboard) = &state.dashboard else {
+            return;
+        };
+        for (field, facet) in FACETS.iter().zip(&dashboard.facets) {
+            let selected = filters
+                .values
+                .get(&facet.column)
+                .map(|v| v.len())
+                .unwrap_or(0);
+            let title = if selected > 0 {
+                format!("{} ({selected})", lang.field(*field))
+            } else {
+                lang.field(*field).to_string()
+            };
+            let open_by_default = matches!(field, Field::Programme | Field::Province);
+            egui::CollapsingHeader::new(title)
+                .id_salt(&facet.column)
+                .default_open(open_by_default)
+                .show(ui, |ui| {
+                    if selected > 0 && ui.small_button(t.clear).clicked() {
+                        out.intents.push(Intent::ClearFilter(facet.column.clone()));
+                    }
+                    for (value, count) in facet.values.iter().take(MAX_VALUES) {
+                        let mut checked = filters.is_selected(&facet.column, value);
+                        let label = format!("{value} ({})", format::count(*count as usize));
+                        if ui.checkbox(&mut checked, label).changed() {
+                            out.intents.push(Intent::ToggleFilter {
+                                column: facet.column.clone(),
+                                value: value.clone(),
+                            });
+                        }
+                    }
+                    if facet.values.len() > MAX_VALUES {
+                        ui.label(
+                            egui::RichText::new(format!(
+                                "+{} {}",
+                                facet.values.len() - MAX_VALUES,
+                                t.more_values
+                            ))
+                            .small()
+                            .weak(),
+                        );
+                    }
+                });
+        }
+    });
+}

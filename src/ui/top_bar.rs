@@ -1,0 +1,52 @@
+//! Top bar: open, add files, recent files, language, theme, about.
+
+use eframe::egui;
+
+use super::Output;
+use crate::app::{AppState, Intent};
+use crate::i18n::Lang;
+
+pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new("Cruscotto").size(20.0).strong());
+        ui.label(egui::RichText::new(t.app_subtitle).weak());
+        ui.separator();
+        if ui.button(t.open).on_hover_text("Ctrl+O").clicked() {
+            out.intents.push(Intent::OpenDialog { add: false });
+        }
+        if ui.button(t.add_files).clicked() {
+            out.intents.push(Intent::OpenDialog { add: true });
+        }
+        ui.menu_button(t.recent, |ui| {
+            if state.settings.recent.is_empty() {
+                ui.label(t.no_recent);
+            }
+            for path in &state.settings.recent {
+                let name = path.display().to_string();
+                if ui.button(&name).clicked() {
+                    out.intents.push(Intent::OpenFiles(vec![path.clone()]));
+                    ui.close();
+                }
+            }
+        });
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button(t.about).clicked() {
+                out.intents.push(Intent::ToggleAbout);
+            }
+            let dark = state.settings.dark;
+            let theme = if dark { t.theme_light } else { t.theme_dark };
+            if ui.button(theme).clicked() {
+                out.intents.push(Intent::SetDark(!dark));
+            }
+            for (lang, label) in [(Lang::En, "EN"), (Lang::It, "IT")] {
+                if ui
+                    .selectable_label(state.settings.lang == lang, label)
+                    .clicked()
+                {
+                    out.intents.push(Intent::SetLang(lang));
+                }
+            }
+        });
+    });
+}
