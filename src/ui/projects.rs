@@ -45,17 +45,33 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
     let lang = state.settings.lang;
     let t = lang.texts();
     let table = &d.projects;
-    egui::Panel::right("project_card")
-        .resizable(true)
-        .default_size(400.0)
-        .size_range(300.0..=640.0)
-        .show(ui, |ui| match state.selected {
-            Some(row) if row < table.height() => card::show(ui, state, table, row),
-            _ => {
-                ui.add_space(20.0);
-                ui.label(egui::RichText::new(t.select_project).weak());
-            }
+    let card_width = (ui.available_width() * 0.34).clamp(300.0, 460.0);
+    egui_extras::StripBuilder::new(ui)
+        .size(egui_extras::Size::remainder().at_least(300.0))
+        .size(egui_extras::Size::exact(card_width))
+        .horizontal(|mut strip| {
+            strip.cell(|ui| table_view(ui, state, d, out));
+            strip.cell(|ui| {
+                egui::Frame::group(ui.style())
+                    .inner_margin(10.0)
+                    .show(ui, |ui| {
+                        ui.set_min_size(ui.available_size());
+                        match state.selected {
+                            Some(row) if row < table.height() => card::show(ui, state, table, row),
+                            _ => {
+                                ui.add_space(20.0);
+                                ui.label(egui::RichText::new(t.select_project).weak());
+                            }
+                        }
+                    });
+            });
         });
+}
+
+fn table_view(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
+    let lang = state.settings.lang;
+    let t = lang.texts();
+    let table = &d.projects;
     let columns: Vec<Option<&polars::prelude::Column>> = COLUMNS
         .iter()
         .map(|f| table.column(f.name()).ok())
@@ -65,81 +81,85 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         ui.label(t.no_data);
         return;
     }
-    TableBuilder::new(ui)
-        .striped(true)
-        .resizable(true)
-        .sense(egui::Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(90.0).at_least(50.0).clip(true))
-        .column(Column::initial(260.0).at_least(80.0).clip(true))
-        .column(Column::initial(170.0).at_least(60.0).clip(true))
-        .column(Column::initial(200.0).at_least(60.0).clip(true))
-        .column(Column::initial(110.0).at_least(50.0).clip(true))
-        .column(Column::initial(120.0).at_least(60.0).clip(true))
-        .column(Column::initial(120.0).at_least(60.0).clip(true))
-        .column(Column::remainder().at_least(90.0).clip(true))
-        .header(24.0, |mut header| {
-            for f in COLUMNS {
-                header.col(|ui| {
-                    let arrow = match (&state.sort.column, state.sort.descending) {
-                        (Some(c), false) if c == f.name() => " ▲",
-                        (Some(c), true) if c == f.name() => " ▼",
-                        _ => "",
-                    };
-                    let label = if f == Field::StartDate {
-                        lang.field(Field::Period)
-                    } else {
-                        lang.field(f)
-                    };
-                    if ui
-                        .button(egui::RichText::new(format!("{label}{arrow}")).strong())
-                        .clicked()
-                    {
-                        out.intents.push(Intent::SortProjects(f.name().to_string()));
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            body.rows(22.0, n, |mut row| {
-                let i = row.index();
-                row.set_selected(state.selected == Some(i));
-                for (k, f) in COLUMNS.iter().enumerate() {
-                    let text = match (f, columns[k]) {
-                        (Field::StartDate, _) => {
-                            let start = table
-                                .column(Field::StartDate.name())
-                                .ok()
-                                .and_then(|c| c.get(i).ok());
-                            let end = table
-                                .column(Field::EndDate.name())
-                                .ok()
-                                .and_then(|c| c.get(i).ok());
-                            let side = |v: Option<AnyValue<'_>>| {
-                                let s = v.map(cell_text).unwrap_or_default();
-                                if s.is_empty() { "…".to_string() } else { s }
+    egui::ScrollArea::horizontal()
+        .id_salt("projects_scroll")
+        .show(ui, |ui| {
+            TableBuilder::new(ui)
+                .striped(true)
+                .resizable(true)
+                .sense(egui::Sense::click())
+                .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+                .column(Column::initial(82.0).at_least(50.0).clip(true))
+                .column(Column::initial(220.0).at_least(80.0).clip(true))
+                .column(Column::initial(140.0).at_least(60.0).clip(true))
+                .column(Column::initial(170.0).at_least(60.0).clip(true))
+                .column(Column::initial(100.0).at_least(50.0).clip(true))
+                .column(Column::initial(112.0).at_least(60.0).clip(true))
+                .column(Column::initial(112.0).at_least(60.0).clip(true))
+                .column(Column::initial(170.0).at_least(90.0).clip(true))
+                .header(24.0, |mut header| {
+                    for f in COLUMNS {
+                        header.col(|ui| {
+                            let arrow = match (&state.sort.column, state.sort.descending) {
+                                (Some(c), false) if c == f.name() => " ▲",
+                                (Some(c), true) if c == f.name() => " ▼",
+                                _ => "",
                             };
-                            format!("{} – {}", side(start), side(end))
+                            let label = if f == Field::StartDate {
+                                lang.field(Field::Period)
+                            } else {
+                                lang.field(f)
+                            };
+                            if ui
+                                .button(egui::RichText::new(format!("{label}{arrow}")).strong())
+                                .clicked()
+                            {
+                                out.intents.push(Intent::SortProjects(f.name().to_string()));
+                            }
+                        });
+                    }
+                })
+                .body(|body| {
+                    body.rows(22.0, n, |mut row| {
+                        let i = row.index();
+                        row.set_selected(state.selected == Some(i));
+                        for (k, f) in COLUMNS.iter().enumerate() {
+                            let text = match (f, columns[k]) {
+                                (Field::StartDate, _) => {
+                                    let start = table
+                                        .column(Field::StartDate.name())
+                                        .ok()
+                                        .and_then(|c| c.get(i).ok());
+                                    let end = table
+                                        .column(Field::EndDate.name())
+                                        .ok()
+                                        .and_then(|c| c.get(i).ok());
+                                    let side = |v: Option<AnyValue<'_>>| {
+                                        let s = v.map(cell_text).unwrap_or_default();
+                                        if s.is_empty() { "…".to_string() } else { s }
+                                    };
+                                    format!("{} – {}", side(start), side(end))
+                                }
+                                (_, Some(c)) => c.get(i).map(cell_text).unwrap_or_default(),
+                                (_, None) => String::new(),
+                            };
+                            row.col(|ui| {
+                                if matches!(f, Field::AmountGranted | Field::AmountSpent) {
+                                    ui.with_layout(
+                                        egui::Layout::right_to_left(egui::Align::Center),
+                                        |ui| {
+                                            ui.add(egui::Label::new(&text).selectable(false));
+                                        },
+                                    );
+                                } else {
+                                    ui.add(egui::Label::new(&text).truncate().selectable(false));
+                                }
+                            });
                         }
-                        (_, Some(c)) => c.get(i).map(cell_text).unwrap_or_default(),
-                        (_, None) => String::new(),
-                    };
-                    row.col(|ui| {
-                        if matches!(f, Field::AmountGranted | Field::AmountSpent) {
-                            ui.with_layout(
-                                egui::Layout::right_to_left(egui::Align::Center),
-                                |ui| {
-                                    ui.label(&text);
-                                },
-                            );
-                        } else {
-                            ui.add(egui::Label::new(&text).truncate());
+                        if row.response().clicked() {
+                            out.intents.push(Intent::SelectProject(Some(i)));
                         }
                     });
-                }
-                if row.response().clicked() {
-                    out.intents.push(Intent::SelectProject(Some(i)));
-                }
-            });
+                });
         });
 }
