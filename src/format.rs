@@ -20,7 +20,9 @@ pub fn number_it(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
         return "—".to_string();
     }
-    let rounded = format!("{:.*}", decimals, value.abs());
+    // Half away from zero, as people round money (format! alone would round half to even).
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = format!("{:.*}", decimals, (value.abs() * scale).round() / scale);
     let (int_txt, frac_txt) = rounded.split_once('.').unwrap_or((&rounded, ""));
     let int_part: u64 = int_txt.parse().unwrap_or(0);
     let mut out = String::new();
@@ -89,6 +91,8 @@ mod tests {
         assert_eq!(number_it(999.0, 0), "999");
         assert_eq!(number_it(-1234.5, 1), "-1.234,5");
         assert_eq!(number_it(-0.001, 2), "0,00");
+        assert_eq!(number_it(9_851_000.5, 0), "9.851.001");
+        assert_eq!(number_it(0.125, 2), "0,13");
     }
 
     #[test]

@@ -1,0 +1,192 @@
+//! The real window, driven with egui_kittest: start on the sample, read KPIs, filter by clicking,
+//! cross-filter from a chart, switch tabs and language, open a project card, and compare every
+//! tab with a snapshot image.
+
+mod common;
+
+use std::time::Duration;
+
+use common::spec;
+use cruscotto::app::CruscottoApp;
+use cruscotto::app::settings::Settings;
+use eframe::egui;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotOptions};
+
+fn wait_idle(h: &mut Harness<'_, CruscottoApp>) {
+    for _ in 0..3000 {
+        h.step();
+        if h.state().is_idle() {
+            h.run_steps(4);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the dashboard did not become ready");
+}
+
+/// The tab button (the first node with that label: tabs come before the KPI cards).
+fn tab_button<'h>(h: &'h Harness<'_, CruscottoApp>, label: &'h str) -> egui_kittest::Node<'h> {
+    h.query_all_by_label(label)
+        .next()
+        .expect("a tab with that label")
+}
+
+fn app() -> Harness<'static, CruscottoApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(|cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), Vec::new())
+        });
+    wait_idle(&mut h);
+    h
+}
+
+/// Euros as the dashboard writes them, computed here without the program's formatter.
+fn euro(value: f64) -> String {
+    let digits = format!("{}", value.round() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} €")
+}
+
+fn total_of_samples() -> f64 {
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    let seeds: f64 = spec("progetti_welfare_comunita")
+        .iter()
+        .filter_map(|r| r["amount"].as_f64())
+        .sum();
+    wecare + seeds
+}
+
+#[test]
+fn starts_on_the_sample_with_its_total() {
+    let h = app();
+    h.get_by_label(&euro(total_of_samples()));
+    h.get_by_label("Panoramica");
+    h.get_by_label("Nessun filtro attivo");
+}
+
+#[test]
+fn clicking_a_programme_filter_changes_the_kpis() {
+    let mut h = app();
+    h.get_by_label("WeCaRe Misura 1 (22)").click();
+    wait_idle(&mut h);
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    h.get_by_label(&euro(wecare));
+    h.get_by_label("1 filtri attivi");
+    h.get_by_label("Azzera filtri").click();
+    wait_idle(&mut h);
+    h.get_by_label(&euro(total_of_samples()));
+}
+
+#[test]
+fn clicking_a_bar_cross_filters_by_province() {
+    let mut h = app();
+    let centre = h.state().state.bar_centres["chart_province"]
+        .iter()
+        .find(|(name, _)| name == "Cuneo")
+        .map(|(_, pos)| *pos)
+        .expect("a bar for Cuneo");
+    h.hover_at(centre);
+    h.step();
+    h.drag_at(centre);
+    h.step();
+    h.drop_at(centre);
+    wait_idle(&mut h);
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["province"] == "CN")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    let seeds: f64 = spec("progetti_welfare_comunita")
+        .iter()
+        .filter(|r| r["territory"].as_str().unwrap().ends_with("Cuneo"))
+        .filter_map(|r| r["amount"].as_f64())
+        .sum();
+    h.get_by_label(&euro(wecare + seeds));
+    assert!(
+        h.state()
+            .state
+            .settings
+            .filters
+            .is_selected("province", "Cuneo")
+    );
+}
+
+#[test]
+fn tabs_language_and_project_card() {
+    let mut h = app();
+    tab_button(&h, "Progetti").click();
+    wait_idle(&mut h);
+    h.get_by_label("Talenti Latenti - Rete per un Welfare di Comunità")
+        .click();
+    h.run_steps(4);
+    h.get_by_label("Scheda intervento: INT-36-2021");
+    // In the table row and in the card.
+    assert_eq!(h.query_all_by_label("ASLCN2 Alba-Bra").count(), 2);
+    assert_eq!(h.query_all_by_label("01/01/2016 – 22/04/2021").count(), 2);
+    h.get_by_label("Italia, Piemonte, Cuneo");
+    h.get_by_label("Età adulta, Età senile");
+    h.get_by_label("EN").click();
+    h.run_steps(4);
+    h.get_by_label("Projects");
+    h.get_by_label("Project card: INT-36-2021");
+    tab_button(&h, "Overview").click();
+    wait_idle(&mut h);
+    h.get_by_label("Amount by programme");
+}
+
+fn snapshot_tab(tab: &str, name: &str) {
+    let mut h = app();
+    if tab != "Panoramica" {
+        tab_button(&h, tab).click();
+        wait_idle(&mut h);
+    }
+    h.remove_cursor();
+    h.run_steps(4);
+    // Timings differ from run to run: hide them.
+    let rects: Vec<egui::Rect> = h
+        .query_all_by_label_contains("caricati in")
+        .chain(h.query_all_by_label_contains("calcolo"))
+        .map(|node| node.rect())
+        .collect();
+    for rect in rects {
+        h.mask(rect.expand(2.0));
+    }
+    let options = SnapshotOptions::new()
+        .threshold(1.5)
+        .max_failed_pixels(2500);
+    h.snapshot_options(name, &options);
+}
+
+#[test]
+fn snapshot_overview() {
+    snapshot_tab("Panoramica", "overview");
+}
+
+#[test]
+fn snapshot_explore() {
+    snapshot_tab("Esplora", "explore");
+}
+
+#[test]
+fn snapshot_territory() {
+    snapshot_tab("Territorio", "territory");
+}
+
+#[test]
+fn snapshot_projects() {
+    snapshot_tab("Progetti", "projects");
+}
