@@ -86,7 +86,12 @@ fn clicking_a_programme_filter_changes_the_kpis() {
         .sum();
     h.get_by_label(&euro(wecare));
     h.get_by_label("1 filtri attivi");
-    h.get_by_label("Azzera filtri").click();
+    // Both the side panel and the chip row offer it.
+    assert_eq!(h.query_all_by_label("Azzera filtri").count(), 2);
+    h.query_all_by_label("Azzera filtri")
+        .next()
+        .unwrap()
+        .click();
     wait_idle(&mut h);
     h.get_by_label(&euro(total_of_samples()));
 }
@@ -189,4 +194,61 @@ fn snapshot_territory() {
 #[test]
 fn snapshot_projects() {
     snapshot_tab("Progetti", "projects");
+}
+
+#[test]
+fn a_bad_file_shows_a_readable_error_and_keeps_the_data() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("rotto.xlsx");
+    std::fs::write(&bad, b"PK\x03\x04 not really a workbook").unwrap();
+    h.state_mut()
+        .apply(cruscotto::app::Intent::AddFiles(vec![bad.clone()]));
+    for _ in 0..500 {
+        h.step();
+        if !h.state().state.errors.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(4);
+    h.get_by_label("Non riesco ad aprire il file");
+    assert!(h.query_all_by_label_contains("rotto.xlsx").count() >= 1);
+    // The data already loaded stays.
+    h.get_by_label(&euro(total_of_samples()));
+    h.get_by_label("Chiudi messaggio").click();
+    h.run_steps(4);
+    assert!(h.query_by_label("Non riesco ad aprire il file").is_none());
+}
+
+#[test]
+fn cross_filter_shows_a_chip_that_undoes_it() {
+    let mut h = app();
+    h.get_by_label("Cuneo (6)").click();
+    wait_idle(&mut h);
+    h.get_by_label("Provincia: Cuneo  ×").click();
+    wait_idle(&mut h);
+    h.get_by_label(&euro(total_of_samples()));
+    h.get_by_label("Nessun filtro attivo");
+}
+
+#[test]
+fn settings_survive_a_round_trip() {
+    let mut settings = Settings::default();
+    settings.filters.toggle("province", "Cuneo");
+    settings.lang = cruscotto::i18n::Lang::En;
+    settings.remember(&["/dati/a.xlsx".into(), "/dati/b.csv".into()]);
+    let json = serde_json::to_string(&settings).unwrap();
+    let back: Settings = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, settings);
+    assert_eq!(back.recent[0], std::path::PathBuf::from("/dati/a.xlsx"));
+    // Started with these settings, the window is in English and filtered.
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, back.clone(), Vec::new())
+        });
+    wait_idle(&mut h);
+    h.get_by_label("Overview");
+    h.get_by_label("Province: Cuneo  ×");
 }

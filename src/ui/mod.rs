@@ -56,6 +56,7 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                 }
             }
         });
+        active_filters(ui, state, out);
         ui.separator();
         let Some(dashboard) = &state.dashboard else {
             ui.add_space(40.0);
@@ -118,11 +119,66 @@ fn errors(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                         ui.label(message);
                         ui.small(t.error_hint);
                     });
-                    if ui.button("×").on_hover_text(t.dismiss).clicked() {
+                    let dismiss = ui.button("×").on_hover_text(t.dismiss);
+                    dismiss.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, t.dismiss)
+                    });
+                    if dismiss.clicked() {
                         out.intents.push(Intent::DismissError(i));
                     }
                 });
             });
         ui.add_space(4.0);
     }
+}
+
+/// The active filters as chips; clicking one removes it (the way back from a cross-filter).
+fn active_filters(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let filters = &state.settings.filters;
+    if filters.active_count() == 0 {
+        return;
+    }
+    let lang = state.settings.lang;
+    let t = lang.texts();
+    ui.horizontal_wrapped(|ui| {
+        let label_of = |column: &str| {
+            crate::data::schema::Field::parse(column)
+                .map(|f| lang.field(f).to_string())
+                .unwrap_or_else(|| column.to_string())
+        };
+        for (column, values) in &filters.values {
+            for value in values {
+                let chip = format!("{}: {value}  ×", label_of(column));
+                if ui.button(chip).clicked() {
+                    out.intents.push(Intent::ToggleFilter {
+                        column: column.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+        }
+        if let Some((from, to)) = filters.years {
+            let text = if from == to {
+                from.to_string()
+            } else {
+                format!("{from}–{to}")
+            };
+            if ui.button(format!("{}: {text}  ×", t.period)).clicked() {
+                out.intents.push(Intent::ClearFilter("year".into()));
+            }
+        }
+        if !filters.text.trim().is_empty()
+            && ui
+                .button(format!("{}: «{}»  ×", t.search, filters.text.trim()))
+                .clicked()
+        {
+            out.intents.push(Intent::ClearFilter("text".into()));
+        }
+        if ui
+            .button(egui::RichText::new(t.clear_all).strong())
+            .clicked()
+        {
+            out.intents.push(Intent::ClearAll);
+        }
+    });
 }

@@ -82,7 +82,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             ui.horizontal(|ui| {
                 ui.label(t.period);
                 let mut on = filters.years.is_some();
-                if ui.checkbox(&mut on, "").on_hover_text(t.period).changed() {
+                let toggle = ui.checkbox(&mut on, "").on_hover_text(t.period);
+                toggle.widget_info(|| {
+                    egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, t.period)
+                });
+                if toggle.changed() {
                     out.intents.push(Intent::SetYears(on.then_some((lo, hi))));
                 }
             });
