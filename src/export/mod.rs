@@ -63,6 +63,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
     tmp.as_file()
         .sync_all()
         .map_err(|e| ExportError::new(path, e))?;
+    // A temporary file is private (0600); the export gets the permissions of the file it
+    // replaces, or ordinary ones (0644).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o644));
+        tmp.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| ExportError::new(path, e))?;
+    }
     tmp.persist(path)
         .map_err(|e| ExportError::new(path, e.error))?;
     Ok(())
@@ -272,6 +284,12 @@ mod tests {
         write_atomic(&path, b"secondo").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"secondo");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o644, "ordinary permissions, not the temporary file's 0600");
+        }
     }
 
     #[test]
