@@ -47,13 +47,23 @@ pub fn euro_cents(value: f64) -> String {
     format!("€ {}", number_it(value, 2))
 }
 
-/// Compact euros for axes and cards: `950 €`, `12,5 k€`, `6,40 M€`.
+/// Compact euros for axes and cards: `950 €`, `12,5 k€`, `6,40 M€`, `206 M€`, `1,2 mld €`.
 pub fn euro_compact(value: f64) -> String {
     let abs = value.abs();
-    if abs >= 1e6 {
-        format!("{} M€", number_it(value / 1e6, 2))
+    let decimals = |scaled: f64| match scaled.abs() {
+        x if x >= 100.0 => 0,
+        x if x >= 10.0 => 1,
+        _ => 2,
+    };
+    if abs >= 1e9 {
+        let v = value / 1e9;
+        format!("{} mld €", number_it(v, decimals(v).min(1)))
+    } else if abs >= 1e6 {
+        let v = value / 1e6;
+        format!("{} M€", number_it(v, decimals(v)))
     } else if abs >= 1e3 {
-        format!("{} k€", number_it(value / 1e3, 1))
+        let v = value / 1e3;
+        format!("{} k€", number_it(v, decimals(v).min(1)))
     } else {
         format!("{} €", number_it(value, 0))
     }
@@ -101,6 +111,10 @@ mod tests {
         assert_eq!(euro_cents(1_234_567.891), "€ 1.234.567,89");
         assert_eq!(euro_compact(6_400_000.0), "6,40 M€");
         assert_eq!(euro_compact(12_500.0), "12,5 k€");
+        assert_eq!(euro_compact(250_000.0), "250 k€");
+        assert_eq!(euro_compact(20_000_000.0), "20,0 M€");
+        assert_eq!(euro_compact(206_385_636_700.0), "206 mld €");
+        assert_eq!(euro_compact(1_250_000_000.0), "1,3 mld €");
     }
 
     #[test]

@@ -288,7 +288,10 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o644, "ordinary permissions, not the temporary file's 0600");
+            assert_eq!(
+                mode, 0o644,
+                "ordinary permissions, not the temporary file's 0600"
+            );
         }
     }
 
