@@ -105,10 +105,7 @@ fn map_override_changes_the_amount_column() {
         "--format",
         "json",
     ]);
-    let spent: f64 = spec("wecare_misura1")
-        .iter()
-        .map(|r| r["spent"].as_f64().unwrap())
-        .sum();
+    let spent: f64 = spec_total("wecare_misura1", "spent");
     assert!(close(json["total_amount"].as_f64().unwrap(), spent));
 }
 
@@ -132,10 +129,7 @@ fn mapping_is_saved_and_loaded_as_json() {
         "--format",
         "json",
     ]);
-    let spent: f64 = spec("wecare_misura1")
-        .iter()
-        .map(|r| r["spent"].as_f64().unwrap())
-        .sum();
+    let spent: f64 = spec_total("wecare_misura1", "spent");
     assert!(close(json["total_amount"].as_f64().unwrap(), spent));
 }
 

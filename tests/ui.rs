@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::spec;
+use common::{spec, spec_total};
 use cruscotto::app::CruscottoApp;
 use cruscotto::app::settings::Settings;
 use eframe::egui;
@@ -56,15 +56,8 @@ fn euro(value: f64) -> String {
 }
 
 fn total_of_samples() -> f64 {
-    let wecare: f64 = spec("wecare_misura1")
-        .iter()
-        .map(|r| r["granted"].as_f64().unwrap())
-        .sum();
-    let seeds: f64 = spec("progetti_welfare_comunita")
-        .iter()
-        .filter_map(|r| r["amount"].as_f64())
-        .sum();
-    wecare + seeds
+    let wecare: f64 = spec_total("wecare_misura1", "granted");
+    wecare + spec_total("progetti_welfare_comunita", "amount")
 }
 
 #[test]
@@ -80,10 +73,7 @@ fn clicking_a_programme_filter_changes_the_kpis() {
     let mut h = app();
     h.get_by_label("WeCaRe Misura 1 (22)").click();
     wait_idle(&mut h);
-    let wecare: f64 = spec("wecare_misura1")
-        .iter()
-        .map(|r| r["granted"].as_f64().unwrap())
-        .sum();
+    let wecare: f64 = spec_total("wecare_misura1", "granted");
     h.get_by_label(&euro(wecare));
     h.get_by_label("1 filtri attivi");
     // Both the side panel and the chip row offer it.

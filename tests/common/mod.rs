@@ -27,6 +27,14 @@ pub fn spec(name: &str) -> Vec<serde_json::Map<String, Value>> {
         .collect()
 }
 
+/// The sum of `key` over a specification's projects (projects without it are skipped).
+pub fn spec_total(name: &str, key: &str) -> f64 {
+    spec(name)
+        .iter()
+        .filter_map(|r| r.get(key).and_then(Value::as_f64))
+        .sum()
+}
+
 /// Sums `amount` per `key` over spec rows (rows without an amount are skipped).
 pub fn sums_by(
     rows: &[serde_json::Map<String, Value>],
