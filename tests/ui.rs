@@ -66,6 +66,9 @@ fn starts_on_the_sample_with_its_total() {
     h.get_by_label(&euro(total_of_samples()));
     h.get_by_label("Panoramica");
     h.get_by_label("Nessun filtro attivo");
+    // Charts and icon buttons have accessible names.
+    h.get_by_label("Importo per provincia (Clic su una barra per filtrare)");
+    h.get_by_label("Rimuovi fonte wecare_misura1.xlsx › WeCaRe Misura 1");
 }
 
 #[test]

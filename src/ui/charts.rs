@@ -46,10 +46,13 @@ pub enum Colouring {
     Single(usize),
 }
 
-/// Draws a chart and returns the category clicked, if any. `id` names the chart for hit-testing.
+/// Draws a chart and returns the category clicked, if any. `id` names the chart for hit-testing,
+/// `name` for people (its accessible label).
+#[allow(clippy::too_many_arguments)]
 pub fn bar_chart(
     ui: &mut egui::Ui,
     id: &str,
+    name: &str,
     data: &ChartData,
     state: &AppState,
     colouring: Colouring,
@@ -276,6 +279,10 @@ pub fn bar_chart(
         };
         (centres, clicked)
     });
+    let chart_label = format!("{name} ({})", t.click_to_filter);
+    response
+        .response
+        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &chart_label));
     let (centres, clicked) = response.inner;
     out.bar_centres.insert(id.to_string(), centres);
     let clicked = clicked.map(|i| data.categories[i].clone());

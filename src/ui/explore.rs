@@ -112,6 +112,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
     charts::bar_chart(
         ui,
         "chart_explore",
+        t.tab_explore,
         data,
         state,
         Colouring::Single(0),

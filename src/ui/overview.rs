@@ -70,6 +70,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             charts::bar_chart(
                 &mut cols[0],
                 "chart_programme",
+                t.chart_programme,
                 &d.by_programme,
                 state,
                 Colouring::ByCategory,
@@ -80,6 +81,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             charts::bar_chart(
                 &mut cols[1],
                 "chart_province",
+                t.chart_province,
                 &d.by_province,
                 state,
                 Colouring::Single(0),
@@ -91,7 +93,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         ui.columns(2, |cols| {
             cols[0].horizontal(|ui| {
                 charts::title(ui, t.chart_target, None, state);
-                egui::ComboBox::from_id_salt("target_dimension")
+                let combo = egui::ComboBox::from_id_salt("target_dimension")
                     .selected_text(lang.field(state.settings.target_dimension))
                     .show_ui(ui, |ui| {
                         for f in [
@@ -110,6 +112,9 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                             }
                         }
                     });
+                combo.response.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, true, t.chart_target)
+                });
             });
             if d.by_target.multi_valued {
                 cols[0].label(egui::RichText::new(t.overlapping).small().italics());
@@ -117,6 +122,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             charts::bar_chart(
                 &mut cols[0],
                 "chart_target",
+                t.chart_target,
                 &d.by_target,
                 state,
                 Colouring::Single(2),
@@ -128,6 +134,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             charts::bar_chart(
                 &mut cols[1],
                 "chart_year",
+                t.chart_year,
                 &yearly,
                 state,
                 Colouring::Single(4),

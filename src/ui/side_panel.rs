@@ -95,6 +95,20 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                     let a = ui.add(egui::DragValue::new(&mut from).range(lo..=hi));
                     ui.label("–");
                     let b = ui.add(egui::DragValue::new(&mut to).range(lo..=hi));
+                    a.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::Role::SpinButton,
+                            true,
+                            format!("{} ▸", t.period),
+                        )
+                    });
+                    b.widget_info(|| {
+                        egui::WidgetInfo::labeled(
+                            egui::Role::SpinButton,
+                            true,
+                            format!("{} ◂", t.period),
+                        )
+                    });
                     if a.changed() || b.changed() {
                         out.intents
                             .push(Intent::SetYears(Some((from.min(to), from.max(to)))));

@@ -117,6 +117,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         charts::bar_chart(
             ui,
             "chart_ranking",
+            t.ranking,
             &d.by_province,
             state,
             Colouring::Single(0),
