@@ -245,3 +245,13 @@ fn settings_survive_a_round_trip() {
     h.get_by_label("Overview");
     h.get_by_label("Province: Cuneo  ×");
 }
+
+#[test]
+fn removing_a_source_drops_its_projects() {
+    let mut h = app();
+    h.get_by_label("Rimuovi fonte progetti_welfare_comunita.ods › Schede intervento")
+        .click();
+    wait_idle(&mut h);
+    h.get_by_label(&euro(spec_total("wecare_misura1", "granted")));
+    assert_eq!(h.state().state.dataset.as_ref().unwrap().sources.len(), 1);
+}

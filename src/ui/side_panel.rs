@@ -21,11 +21,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         if let Some(dataset) = &state.dataset {
             for (i, s) in dataset.sources.iter().enumerate() {
                 ui.horizontal(|ui| {
-                    let remove = ui.small_button("×").on_hover_text(format!(
-                        "{} {}",
-                        t.remove_source,
-                        s.origin.label()
-                    ));
+                    let remove_label = format!("{} {}", t.remove_source, s.origin.label());
+                    let remove = ui.small_button("×").on_hover_text(&remove_label);
+                    remove.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, &remove_label)
+                    });
                     if remove.clicked() {
                         out.intents.push(Intent::RemoveSource(i));
                     }
