@@ -255,3 +255,24 @@ fn removing_a_source_drops_its_projects() {
     h.get_by_label(&euro(spec_total("wecare_misura1", "granted")));
     assert_eq!(h.state().state.dataset.as_ref().unwrap().sources.len(), 1);
 }
+
+#[test]
+fn choosing_a_sheet_without_a_table_says_so() {
+    let mut h = app();
+    h.get_by_label("Foglio wecare_misura1.xlsx › WeCaRe Misura 1")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("Note").click();
+    for _ in 0..500 {
+        h.step();
+        if !h.state().state.errors.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(3);
+    let error = &h.state().state.errors[0];
+    assert!(error.contains("sheet 'Note' holds no table"), "{error}");
+    assert!(error.contains("wecare_misura1.xlsx"), "{error}");
+    h.get_by_label("Non riesco ad aprire il file");
+}

@@ -30,6 +30,7 @@ pub enum Intent {
     OpenFiles(Vec<PathBuf>),
     AddFiles(Vec<PathBuf>),
     RemoveSource(usize),
+    ChooseSheet { source: usize, sheet: String },
     ToggleFilter { column: String, value: String },
     ClearFilter(String),
     ClearAll,
@@ -249,6 +250,11 @@ impl CruscottoApp {
             Intent::RemoveSource(index) => {
                 if let Some(current) = s.dataset.clone() {
                     self.start_load(LoadInput::Remove(current, index));
+                }
+            }
+            Intent::ChooseSheet { source, sheet } => {
+                if let Some(current) = s.dataset.clone() {
+                    self.start_load(LoadInput::Sheet(current, source, sheet));
                 }
             }
             Intent::ToggleFilter { column, value } => {

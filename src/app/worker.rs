@@ -23,6 +23,8 @@ pub enum LoadInput {
     Add(Arc<Dataset>, Vec<PathBuf>),
     /// Removes one source.
     Remove(Arc<Dataset>, usize),
+    /// Reads another sheet of one source's workbook instead.
+    Sheet(Arc<Dataset>, usize, String),
 }
 
 /// What the background sends back.
@@ -63,6 +65,27 @@ fn load(input: LoadInput) -> Result<Dataset, String> {
         }
         LoadInput::Remove(current, index) => {
             current.without_source(index).map_err(|e| e.to_string())
+        }
+        LoadInput::Sheet(current, index, sheet) => {
+            let Some(source) = current.sources.get(index) else {
+                return Ok((*current).clone());
+            };
+            let file = source.origin.file.clone();
+            let bytes = match std::fs::read(&file) {
+                Ok(bytes) => bytes,
+                Err(e) => data::sample::bytes_of(&file)
+                    .ok_or_else(|| format!("{}: cannot read the file: {e}", file.display()))?,
+            };
+            let options = LoadOptions {
+                sheet: Some(sheet),
+                ..LoadOptions::default()
+            };
+            let reread =
+                data::load_sources(vec![(file, bytes)], &options).map_err(|e| e.to_string())?;
+            current
+                .without_source(index)
+                .and_then(|rest| rest.append(reread))
+                .map_err(|e| e.to_string())
         }
     }
 }

@@ -26,3 +26,11 @@ pub fn load() -> Result<Dataset, LoadError> {
         .collect();
     load_sources(sources, &LoadOptions::default())
 }
+
+/// The bytes of an embedded sample file, by the name it is loaded under.
+pub fn bytes_of(name: &std::path::Path) -> Option<Vec<u8>> {
+    FILES
+        .iter()
+        .find(|(n, _)| std::path::Path::new(n) == name)
+        .map(|(_, b)| b.to_vec())
+}

@@ -30,7 +30,37 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                         out.intents.push(Intent::RemoveSource(i));
                     }
                     ui.vertical(|ui| {
-                        ui.label(egui::RichText::new(s.origin.label()).strong());
+                        let mut details = s.notes.join("\n");
+                        details.push_str("\n\n");
+                        for c in &s.mapping.choices {
+                            details.push_str(&format!("{c}\n"));
+                        }
+                        ui.label(egui::RichText::new(s.origin.label()).strong())
+                            .on_hover_text(details);
+                        if s.sheets.len() > 1 {
+                            let current = s.origin.sheet.clone().unwrap_or_default();
+                            let combo = egui::ComboBox::from_id_salt(("sheet", i))
+                                .selected_text(format!("{}: {current}", t.sheet))
+                                .show_ui(ui, |ui| {
+                                    for sheet in &s.sheets {
+                                        if ui.selectable_label(*sheet == current, sheet).clicked()
+                                            && *sheet != current
+                                        {
+                                            out.intents.push(Intent::ChooseSheet {
+                                                source: i,
+                                                sheet: sheet.clone(),
+                                            });
+                                        }
+                                    }
+                                });
+                            combo.response.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::ComboBox,
+                                    true,
+                                    format!("{} {}", t.sheet, s.origin.label()),
+                                )
+                            });
+                        }
                         ui.label(
                             egui::RichText::new(format!(
                                 "{} · {} {} · {} {}",

@@ -131,10 +131,16 @@ pub(super) fn read(
         }
         skipped.push(name.clone());
     }
-    Err(LoadError::NoTable {
-        file: path.to_path_buf(),
-        available: sheets.join(", "),
-    })
+    match sheet {
+        Some(wanted) => Err(LoadError::unreadable(
+            path,
+            format!("sheet '{wanted}' holds no table (a header row and data rows)"),
+        )),
+        None => Err(LoadError::NoTable {
+            file: path.to_path_buf(),
+            available: sheets.join(", "),
+        }),
+    }
 }
 
 /// Text of a cell as a person would read it; numbers never look like Italian thousands.
