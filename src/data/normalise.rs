@@ -299,32 +299,34 @@ pub fn normalise(
     );
     work.push(coalesce(&[text_of(Field::Municipality), part(2)]).alias("__c_municipality"));
 
-    let worked = territory::join_reference(
-        frame.clone().lazy().with_columns(work),
-        "__province_raw",
-        "__region_raw",
-    )
-    .with_columns([
-        when(col("__ref_province").is_not_null())
-            .then(col("__ref_province"))
-            .when(col("__ref_province_as_region").is_not_null())
-            .then(lit(NULL).cast(DataType::String))
-            .otherwise(col("__province_raw"))
-            .alias("__c_province"),
-        coalesce(&[
-            col("__ref_region"),
-            col("__ref_province_region"),
-            col("__ref_province_as_region"),
-            col("__region_raw"),
+    let parsed = frame
+        .clone()
+        .lazy()
+        .with_columns(work)
+        .collect()
+        .map_err(fail)?;
+    let worked = territory::join_reference(parsed, "__province_raw", "__region_raw")
+        .with_columns([
+            when(col("__ref_province").is_not_null())
+                .then(col("__ref_province"))
+                .when(col("__ref_province_as_region").is_not_null())
+                .then(lit(NULL).cast(DataType::String))
+                .otherwise(col("__province_raw"))
+                .alias("__c_province"),
+            coalesce(&[
+                col("__ref_region"),
+                col("__ref_province_region"),
+                col("__ref_province_as_region"),
+                col("__region_raw"),
+            ])
+            .alias("__c_region"),
+            coalesce(&[col("__c_start_date_direct"), col("__c_start_date_period")])
+                .alias("__c_start_date"),
+            coalesce(&[col("__c_end_date_direct"), col("__c_end_date_period")])
+                .alias("__c_end_date"),
         ])
-        .alias("__c_region"),
-        coalesce(&[col("__c_start_date_direct"), col("__c_start_date_period")])
-            .alias("__c_start_date"),
-        coalesce(&[col("__c_end_date_direct"), col("__c_end_date_period")]).alias("__c_end_date"),
-    ])
-    .collect()
-    .map_err(fail)?;
-
+        .collect()
+        .map_err(fail)?;
     // Problems.
     let lf = worked.clone().lazy();
     let mut problems: Vec<LazyFrame> = vec![totals_problems.lazy()];
@@ -417,7 +419,6 @@ pub fn normalise(
     let problems = concat(problems, UnionArgs::default())
         .and_then(|lf| lf.collect())
         .map_err(fail)?;
-
     // The canonical table: canonical columns, source, row, then every other column as text.
     let default = programme
         .map(str::to_string)

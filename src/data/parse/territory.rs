@@ -26,41 +26,67 @@ pub fn path_parts(e: Expr) -> Expr {
 /// `__ref_province` and `__ref_province_region` (the province's official name and region),
 /// `__ref_province_as_region` (when the "province" is in fact a region's name) and
 /// `__ref_region` (official region name). Unknown values give nulls.
-pub fn join_reference(lf: LazyFrame, raw_province: &str, raw_region: &str) -> LazyFrame {
+///
+/// Keys are computed on the distinct raw values only (a few hundred, even in a million rows)
+/// and joined back, so the text normalisation never runs once per row.
+pub fn join_reference(frame: DataFrame, raw_province: &str, raw_region: &str) -> LazyFrame {
     let provinces = province_lookup().clone().lazy().select([
         col("__key").alias("__pkey"),
         col("province").alias("__ref_province"),
         col("region").alias("__ref_province_region"),
     ]);
-    let regions = region_lookup().clone().lazy().select([
-        col("__key").alias("__rkey"),
-        col("region").alias("__ref_region"),
-    ]);
     let province_as_region = region_lookup().clone().lazy().select([
         col("__key").alias("__pkey"),
         col("region").alias("__ref_province_as_region"),
     ]);
-    lf.with_columns([
-        territory_key(col(raw_province)).alias("__pkey"),
-        territory_key(col(raw_region)).alias("__rkey"),
-    ])
-    .join(
-        provinces,
-        [col("__pkey")],
-        [col("__pkey")],
-        super::ordered_left_join(),
-    )
-    .join(
-        province_as_region,
-        [col("__pkey")],
-        [col("__pkey")],
-        super::ordered_left_join(),
-    )
-    .join(
-        regions,
-        [col("__rkey")],
-        [col("__rkey")],
-        super::ordered_left_join(),
-    )
-    .drop(cols(["__pkey", "__rkey"]))
+    let regions = region_lookup().clone().lazy().select([
+        col("__key").alias("__rkey"),
+        col("region").alias("__ref_region"),
+    ]);
+    let distinct = |name: &str| {
+        frame
+            .clone()
+            .lazy()
+            .select([col(name)])
+            .filter(col(name).is_not_null())
+            .unique(None, UniqueKeepStrategy::Any)
+    };
+    let province_map = distinct(raw_province)
+        .with_column(territory_key(col(raw_province)).alias("__pkey"))
+        .join(
+            provinces,
+            [col("__pkey")],
+            [col("__pkey")],
+            super::ordered_left_join(),
+        )
+        .join(
+            province_as_region,
+            [col("__pkey")],
+            [col("__pkey")],
+            super::ordered_left_join(),
+        )
+        .drop(cols(["__pkey"]));
+    let region_map = distinct(raw_region)
+        .with_column(territory_key(col(raw_region)).alias("__rkey"))
+        .join(
+            regions,
+            [col("__rkey")],
+            [col("__rkey")],
+            super::ordered_left_join(),
+        )
+        .drop(cols(["__rkey"]));
+    frame
+        .lazy()
+        .join(
+            province_map,
+            [col(raw_province)],
+            [col(raw_province)],
+            super::ordered_left_join(),
+        )
+        .join(
+            region_map,
+            [col(raw_region)],
+            [col(raw_region)],
+            super::ordered_left_join(),
+        )
 }
