@@ -103,6 +103,7 @@ pub struct Texts {
     pub error_hint: &'static str,
     pub dismiss: &'static str,
     pub drop_hint: &'static str,
+    pub empty_state: &'static str,
     pub no_data: &'static str,
     pub more_values: &'static str,
 }
@@ -196,6 +197,7 @@ pub const IT: Texts = Texts {
     error_hint: "Controlla che sia un foglio xlsx, xls, ods, un csv o un parquet non danneggiato, poi riprova.",
     dismiss: "Chiudi messaggio",
     drop_hint: "Trascina qui i file per aggiungerli",
+    empty_state: "Nessun dato caricato: apri un file (Ctrl+O) o trascinalo nella finestra.",
     no_data: "Nessun progetto con questi filtri",
     more_values: "altri valori: usa la ricerca",
 };
@@ -289,6 +291,7 @@ pub const EN: Texts = Texts {
     error_hint: "Check that it is an undamaged xlsx, xls, ods, csv or parquet file, then try again.",
     dismiss: "Dismiss message",
     drop_hint: "Drop files here to add them",
+    empty_state: "No data loaded: open a file (Ctrl+O) or drop it on the window.",
     no_data: "No project matches these filters",
     more_values: "more values: use search",
 };

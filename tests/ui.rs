@@ -276,3 +276,29 @@ fn choosing_a_sheet_without_a_table_says_so() {
     assert!(error.contains("wecare_misura1.xlsx"), "{error}");
     h.get_by_label("Non riesco ad aprire il file");
 }
+
+#[test]
+fn opening_only_bad_files_leaves_a_clear_empty_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("vuoto.csv");
+    std::fs::write(&bad, b"").unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), vec![bad.clone()])
+        });
+    for _ in 0..500 {
+        h.step();
+        if !h.state().state.errors.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.run_steps(3);
+    assert!(
+        h.query_all_by_label_contains("vuoto.csv: the file is empty")
+            .count()
+            >= 1
+    );
+    h.get_by_label("Nessun dato caricato: apri un file (Ctrl+O) o trascinalo nella finestra.");
+}

@@ -28,7 +28,7 @@ pub fn report(dataset: &Dataset, examples: usize) -> PolarsResult<String> {
     let mut t = String::new();
     for s in &dataset.sources {
         t.push_str(&format!(
-            "{} ({}): {} projects, {} problems\n",
+            "{} ({}): {} project(s), {} problem(s)\n",
             s.origin.label(),
             s.origin.format.label(),
             s.rows,
@@ -73,7 +73,7 @@ pub fn report(dataset: &Dataset, examples: usize) -> PolarsResult<String> {
         t.push_str("\nNo problems: every value was read.\n");
         return Ok(t);
     }
-    t.push_str(&format!("\n{} problems:\n", problems.height()));
+    t.push_str(&format!("\n{} problem(s):\n", problems.height()));
     let summary = problem_summary(problems)?;
     let cols = summary.column(pc::COLUMN)?.str()?;
     let kinds = summary.column(pc::PROBLEM)?.str()?;

@@ -61,8 +61,15 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         let Some(dashboard) = &state.dashboard else {
             ui.add_space(40.0);
             ui.vertical_centered(|ui| {
-                ui.spinner();
-                ui.label(t.loading);
+                if state.loading_since.is_some() || state.computing_since.is_some() {
+                    ui.spinner();
+                    ui.label(t.loading);
+                } else {
+                    ui.label(egui::RichText::new(t.empty_state).size(16.0));
+                    if ui.button(t.open).clicked() {
+                        out.intents.push(Intent::OpenDialog { add: false });
+                    }
+                }
             });
             return;
         };

@@ -142,6 +142,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 out,
             );
             if d.yearly.undated_projects > 0 {
+                cols[1].add_space(6.0);
                 cols[1].label(
                     egui::RichText::new(format!(
                         "{}: {} {}, {}",
