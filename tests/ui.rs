@@ -32,6 +32,18 @@ fn tab_button<'h>(h: &'h Harness<'_, CruscottoApp>, label: &'h str) -> egui_kitt
         .expect("a tab with that label")
 }
 
+fn wait_for_error(h: &mut Harness<'_, CruscottoApp>) {
+    for _ in 0..500 {
+        h.step();
+        if !h.state().state.errors.is_empty() {
+            h.run_steps(3);
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("no error was shown");
+}
+
 fn app() -> Harness<'static, CruscottoApp> {
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
@@ -197,14 +209,7 @@ fn a_bad_file_shows_a_readable_error_and_keeps_the_data() {
     std::fs::write(&bad, b"PK\x03\x04 not really a workbook").unwrap();
     h.state_mut()
         .apply(cruscotto::app::Intent::AddFiles(vec![bad.clone()]));
-    for _ in 0..500 {
-        h.step();
-        if !h.state().state.errors.is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(4);
+    wait_for_error(&mut h);
     h.get_by_label("Non riesco ad aprire il file");
     assert!(h.query_all_by_label_contains("rotto.xlsx").count() >= 1);
     // The data already loaded stays.
@@ -263,14 +268,7 @@ fn choosing_a_sheet_without_a_table_says_so() {
         .click();
     h.run_steps(3);
     h.get_by_label("Note").click();
-    for _ in 0..500 {
-        h.step();
-        if !h.state().state.errors.is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(3);
+    wait_for_error(&mut h);
     let error = &h.state().state.errors[0];
     assert!(error.contains("sheet 'Note' holds no table"), "{error}");
     assert!(error.contains("wecare_misura1.xlsx"), "{error}");
@@ -287,14 +285,7 @@ fn opening_only_bad_files_leaves_a_clear_empty_state() {
         .build_eframe(move |cc| {
             CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), vec![bad.clone()])
         });
-    for _ in 0..500 {
-        h.step();
-        if !h.state().state.errors.is_empty() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    h.run_steps(3);
+    wait_for_error(&mut h);
     assert!(
         h.query_all_by_label_contains("vuoto.csv: the file is empty")
             .count()

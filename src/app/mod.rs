@@ -15,7 +15,7 @@ use eframe::egui;
 use polars::prelude::DataFrame;
 
 use self::settings::{Settings, Tab};
-use self::worker::{LoadInput, Outcome, Worker};
+use self::worker::{LoadInput, Loaded, Outcome, Worker};
 use crate::data::Dataset;
 use crate::data::schema::Field;
 use crate::i18n::Lang;
@@ -160,15 +160,13 @@ impl CruscottoApp {
         self.worker.compute(self.compute_generation, table, request);
     }
 
-    fn on_loaded(&mut self, dataset: Dataset, elapsed: Duration) {
-        let table = Arc::new(dataset.table.clone());
-        self.state.year_bounds = year_bounds(&table);
-        if let Ok(programmes) = crate::query::summarise(&table, Some("programme")) {
-            self.state
-                .colors
-                .assign(programmes.groups.iter().map(|g| g.key.as_str()));
-        }
-        self.state.dataset = Some(Arc::new(dataset));
+    fn on_loaded(&mut self, loaded: Loaded, elapsed: Duration) {
+        let table = Arc::new(loaded.dataset.table.clone());
+        self.state.year_bounds = loaded.year_bounds;
+        self.state
+            .colors
+            .assign(loaded.programmes.iter().map(String::as_str));
+        self.state.dataset = Some(Arc::new(loaded.dataset));
         self.state.load_time = Some(elapsed);
         self.state.selected = None;
         self.table = Some(table);
@@ -185,7 +183,7 @@ impl CruscottoApp {
                 } if generation == self.load_generation => {
                     self.state.loading_since = None;
                     match result {
-                        Ok(dataset) => self.on_loaded(*dataset, elapsed),
+                        Ok(loaded) => self.on_loaded(*loaded, elapsed),
                         Err(e) => self.state.errors.push(e),
                     }
                 }
@@ -339,26 +337,6 @@ impl CruscottoApp {
         }
         intents
     }
-}
-
-fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
-    use polars::prelude::{IntoLazy, coalesce, col};
-    let years = table
-        .clone()
-        .lazy()
-        .select([
-            col(Field::StartDate.name()).dt().year().min().alias("lo"),
-            coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())])
-                .dt()
-                .year()
-                .max()
-                .alias("hi"),
-        ])
-        .collect()
-        .ok()?;
-    let lo = years.column("lo").ok()?.i32().ok()?.get(0)?;
-    let hi = years.column("hi").ok()?.i32().ok()?.get(0)?;
-    Some((lo, hi))
 }
 
 impl eframe::App for CruscottoApp {

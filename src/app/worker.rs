@@ -27,11 +27,20 @@ pub enum LoadInput {
     Sheet(Arc<Dataset>, usize, String),
 }
 
+/// A loaded dataset with what the window derives from it once (also off the UI thread).
+pub struct Loaded {
+    pub dataset: Dataset,
+    /// Programmes, largest first: the order their colours are assigned in.
+    pub programmes: Vec<String>,
+    /// First and last year with projects.
+    pub year_bounds: Option<(i32, i32)>,
+}
+
 /// What the background sends back.
 pub enum Outcome {
     Loaded {
         generation: u64,
-        result: Result<Box<Dataset>, String>,
+        result: Result<Box<Loaded>, String>,
         elapsed: Duration,
     },
     Computed {
@@ -54,7 +63,20 @@ pub struct Worker {
     wake: Arc<dyn Fn() + Send + Sync>,
 }
 
-fn load(input: LoadInput) -> Result<Dataset, String> {
+fn load(input: LoadInput) -> Result<Loaded, String> {
+    let dataset = read(input)?;
+    let programmes = crate::query::summarise(&dataset.table, Some("programme"))
+        .map(|s| s.groups.into_iter().map(|g| g.key).collect())
+        .unwrap_or_default();
+    let year_bounds = crate::query::dashboard::year_bounds(&dataset.table);
+    Ok(Loaded {
+        dataset,
+        programmes,
+        year_bounds,
+    })
+}
+
+fn read(input: LoadInput) -> Result<Dataset, String> {
     let options = LoadOptions::default();
     match input {
         LoadInput::Sample => data::sample::load().map_err(|e| e.to_string()),

@@ -236,6 +236,26 @@ fn territory(filtered: &LazyFrame) -> PolarsResult<Vec<TerritoryPoint>> {
         .collect())
 }
 
+/// First and last year with projects (start years, end years), for the period filter.
+pub fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
+    let years = table
+        .clone()
+        .lazy()
+        .select([
+            col(Field::StartDate.name()).dt().year().min().alias("lo"),
+            coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())])
+                .dt()
+                .year()
+                .max()
+                .alias("hi"),
+        ])
+        .collect()
+        .ok()?;
+    let lo = years.column("lo").ok()?.i32().ok()?.get(0)?;
+    let hi = years.column("hi").ok()?.i32().ok()?.get(0)?;
+    Some((lo, hi))
+}
+
 /// Computes the whole dashboard for `request` over `table`.
 pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
     let started = Instant::now();
@@ -315,5 +335,6 @@ mod tests {
             .unwrap();
         assert_eq!(torino.projects, 10);
         assert!((torino.lat - 45.07).abs() < 0.1);
+        assert_eq!(year_bounds(&d.table), Some((2015, 2022)));
     }
 }
