@@ -58,24 +58,19 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, table: &DataFrame, row: usize) 
                 (t.card_partners, get(Field::Partners)),
                 (t.card_programme, get(Field::Programme)),
             ];
-            egui::Grid::new("card_grid")
-                .num_columns(2)
-                .spacing([12.0, 6.0])
-                .striped(true)
-                .show(ui, |ui| {
-                    for (label, value) in rows {
-                        ui.label(egui::RichText::new(label).weak());
-                        ui.add(
-                            egui::Label::new(if value.is_empty() {
-                                "—".to_string()
-                            } else {
-                                value
-                            })
-                            .wrap(),
-                        );
-                        ui.end_row();
-                    }
+            // "Label: value" lines, as in the Scheda intervento.
+            for (label, value) in rows {
+                ui.horizontal_wrapped(|ui| {
+                    ui.spacing_mut().item_spacing.x = 4.0;
+                    ui.label(egui::RichText::new(format!("{label}:")).weak());
+                    ui.label(if value.is_empty() {
+                        "—".to_string()
+                    } else {
+                        value
+                    });
                 });
+                ui.add_space(2.0);
+            }
             let abstract_text = get(Field::Abstract);
             if !abstract_text.is_empty() {
                 ui.add_space(6.0);
