@@ -392,3 +392,31 @@ fn sources_can_be_added_and_removed() {
         "the csv's totals row and 'n.d.'"
     );
 }
+
+#[test]
+fn empty_rows_and_columns_are_dropped_and_cell_duplicates_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("buchi.csv");
+    let text = "Titolo;;Importo;Destinatari;\n\
+        A;;1.000;Anziani, anziani , Famiglie;\n\
+        ;;;;\n\
+        \n\
+        B;;2.000;Famiglie;\n";
+    std::fs::write(&path, text).unwrap();
+    let d = load_file(&path).unwrap();
+    assert_eq!(d.table.height(), 2, "blank rows dropped");
+    assert!(
+        d.extra_columns().is_empty(),
+        "empty columns dropped: {:?}",
+        d.extra_columns()
+    );
+    assert_eq!(
+        list_at(&d.table, "vulnerable_groups", 0),
+        vec!["Anziani", "Famiglie"]
+    );
+    assert_eq!(
+        floats(&d.table, "amount_granted"),
+        vec![Some(1000.0), Some(2000.0)]
+    );
+    assert_eq!(d.problems.height(), 0);
+}
