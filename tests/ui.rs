@@ -293,3 +293,46 @@ fn opening_only_bad_files_leaves_a_clear_empty_state() {
     );
     h.get_by_label("Nessun dato caricato: apri un file (Ctrl+O) o trascinalo nella finestra.");
 }
+
+#[test]
+fn clicking_a_bubble_filters_by_its_province() {
+    let mut h = app();
+    tab_button(&h, "Territorio").click();
+    wait_idle(&mut h);
+    let centre = h.state().state.bar_centres["territory_map"]
+        .iter()
+        .find(|(name, _)| name == "Torino")
+        .map(|(_, pos)| *pos)
+        .expect("a bubble for Torino");
+    h.hover_at(centre);
+    h.step();
+    h.drag_at(centre);
+    h.step();
+    h.drop_at(centre);
+    wait_idle(&mut h);
+    assert!(
+        h.state()
+            .state
+            .settings
+            .filters
+            .is_selected("province", "Torino")
+    );
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["province"] == "TO")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    let seeds: f64 = spec("progetti_welfare_comunita")
+        .iter()
+        .filter(|r| {
+            r["territory"]
+                .as_str()
+                .unwrap()
+                .starts_with("Italia, Piemonte, Torino")
+        })
+        .filter_map(|r| r["amount"].as_f64())
+        .sum();
+    tab_button(&h, "Panoramica").click();
+    wait_idle(&mut h);
+    h.get_by_label(&euro(wecare + seeds));
+}

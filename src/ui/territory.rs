@@ -9,10 +9,20 @@ use super::charts::{self, Colouring};
 use crate::app::{AppState, Intent};
 use crate::data::reference;
 use crate::format;
-use crate::query::dashboard::Dashboard;
+use crate::query::dashboard::{Dashboard, TerritoryPoint};
 
 /// Cosine of Italy's mean latitude: one degree of longitude is this much of one of latitude.
 const LON_SCALE: f64 = 0.74;
+
+/// The bubble under the plot point (x, y), within 0.4° of its centre.
+fn nearest(points: &[TerritoryPoint], x: f64, y: f64) -> Option<&TerritoryPoint> {
+    let distance =
+        |p: &TerritoryPoint| ((p.lon * LON_SCALE - x).powi(2) + (p.lat - y).powi(2)).sqrt();
+    points
+        .iter()
+        .min_by(|a, b| distance(a).total_cmp(&distance(b)))
+        .filter(|p| distance(p) < 0.4)
+}
 
 pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
     let t = state.settings.lang.texts();
@@ -58,13 +68,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                     egui_plot::HoverPosition::NearDataPoint { position, .. } => *position,
                     egui_plot::HoverPosition::Elsewhere { position } => *position,
                 };
-                let near = points.iter().min_by(|a, b| {
-                    let da = (a.lon * LON_SCALE - p.x).powi(2) + (a.lat - p.y).powi(2);
-                    let db = (b.lon * LON_SCALE - p.x).powi(2) + (b.lat - p.y).powi(2);
-                    da.total_cmp(&db)
-                })?;
-                let dist = ((near.lon * LON_SCALE - p.x).powi(2) + (near.lat - p.y).powi(2)).sqrt();
-                (dist < 0.4).then(|| {
+                nearest(&points, p.x, p.y).map(|near| {
                     format!(
                         "{} ({})\n{}\n{} {}",
                         near.province,
@@ -90,26 +94,30 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                             .color(accent),
                     );
                 }
-                if plot_ui.response().clicked() {
+                let centres: Vec<(String, egui::Pos2)> = d
+                    .territory
+                    .iter()
+                    .map(|p| {
+                        let point = egui_plot::PlotPoint::new(p.lon * LON_SCALE, p.lat);
+                        (p.province.clone(), plot_ui.screen_from_plot(point))
+                    })
+                    .collect();
+                let click = if plot_ui.response().clicked() {
                     plot_ui.pointer_coordinate()
                 } else {
                     None
-                }
+                };
+                (centres, click)
             });
-        if let Some(click) = response.inner {
-            let hit = d.territory.iter().min_by(|a, b| {
-                let da = (a.lon * LON_SCALE - click.x).powi(2) + (a.lat - click.y).powi(2);
-                let db = (b.lon * LON_SCALE - click.x).powi(2) + (b.lat - click.y).powi(2);
-                da.total_cmp(&db)
+        let (centres, click) = response.inner;
+        out.bar_centres.insert("territory_map".to_string(), centres);
+        if let Some(click) = click
+            && let Some(p) = nearest(&d.territory, click.x, click.y)
+        {
+            out.intents.push(Intent::ToggleFilter {
+                column: "province".into(),
+                value: p.province.clone(),
             });
-            if let Some(p) = hit
-                && ((p.lon * LON_SCALE - click.x).powi(2) + (p.lat - click.y).powi(2)).sqrt() < 0.4
-            {
-                out.intents.push(Intent::ToggleFilter {
-                    column: "province".into(),
-                    value: p.province.clone(),
-                });
-            }
         }
         let ui = &mut cols[1];
         charts::title(ui, t.ranking, Some(&d.by_province), state);
