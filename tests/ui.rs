@@ -159,9 +159,18 @@ fn tabs_language_and_project_card() {
 }
 
 fn snapshot_tab(tab: &str, name: &str) {
+    snapshot_after(tab, name, &[]);
+}
+
+/// A snapshot of `tab` after clicking the controls labelled `clicks`, in order.
+fn snapshot_after(tab: &str, name: &str, clicks: &[&str]) {
     let mut h = app();
     if tab != "Panoramica" {
         tab_button(&h, tab).click();
+        wait_idle(&mut h);
+    }
+    for label in clicks {
+        h.get_by_label(label).click();
         wait_idle(&mut h);
     }
     h.remove_cursor();
@@ -194,6 +203,11 @@ fn snapshot_explore() {
 #[test]
 fn snapshot_territory() {
     snapshot_tab("Territorio", "territory");
+}
+
+#[test]
+fn snapshot_territory_municipalities() {
+    snapshot_after("Territorio", "territory_municipalities", &["Comuni"]);
 }
 
 #[test]
@@ -335,4 +349,61 @@ fn clicking_a_bubble_filters_by_its_province() {
     tab_button(&h, "Panoramica").click();
     wait_idle(&mut h);
     h.get_by_label(&euro(wecare + seeds));
+}
+
+#[test]
+fn the_map_switches_to_municipalities_and_a_bubble_filters_by_its_municipality() {
+    let mut h = app();
+    tab_button(&h, "Territorio").click();
+    wait_idle(&mut h);
+    h.get_by_label("Importo per provincia");
+    h.get_by_label("Comuni").click();
+    h.run_steps(3);
+    assert!(h.state().state.settings.map_municipalities);
+    h.get_by_label("Importo per comune");
+    // One bubble per seat municipality of the sample: 22 WeCaRe seats plus Collegno and
+    // Grugliasco from the welfare projects (Rivoli is in both).
+    let seats: std::collections::BTreeSet<String> = spec("wecare_misura1")
+        .iter()
+        .map(|r| r["seat"].as_str().unwrap().to_string())
+        .chain(["Collegno".to_string(), "Grugliasco".to_string()])
+        .collect();
+    let bubbles: std::collections::BTreeSet<String> = h.state().state.bar_centres["territory_map"]
+        .iter()
+        .map(|(name, _)| name.clone())
+        .collect();
+    assert_eq!(bubbles, seats);
+    let centre = h.state().state.bar_centres["territory_map"]
+        .iter()
+        .find(|(name, _)| name == "Bra")
+        .map(|(_, pos)| *pos)
+        .expect("a bubble for Bra");
+    h.hover_at(centre);
+    h.step();
+    h.drag_at(centre);
+    h.step();
+    h.drop_at(centre);
+    wait_idle(&mut h);
+    assert!(
+        h.state()
+            .state
+            .settings
+            .filters
+            .is_selected("municipality", "Bra")
+    );
+    let bra: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["seat"] == "Bra")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    tab_button(&h, "Panoramica").click();
+    wait_idle(&mut h);
+    // Granted total and median grant of the one project.
+    assert_eq!(h.query_all_by_label(&euro(bra)).count(), 2);
+    // And back to provinces.
+    tab_button(&h, "Territorio").click();
+    wait_idle(&mut h);
+    h.get_by_label("Province").click();
+    h.run_steps(3);
+    assert!(!h.state().state.settings.map_municipalities);
 }

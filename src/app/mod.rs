@@ -43,6 +43,7 @@ pub enum Intent {
     SortProjects(String),
     SetExplore(ChartSpec),
     SetTargetDimension(Field),
+    SetMapMunicipalities(bool),
     DismissError(usize),
     ToggleAbout,
 }
@@ -305,6 +306,7 @@ impl CruscottoApp {
                 s.settings.target_dimension = field;
                 recompute = true;
             }
+            Intent::SetMapMunicipalities(on) => s.settings.map_municipalities = on,
             Intent::DismissError(i) => {
                 if i < s.errors.len() {
                     s.errors.remove(i);

@@ -30,6 +30,8 @@ pub struct Settings {
     pub explore: ChartSpec,
     pub target_dimension: Field,
     pub tab: Tab,
+    /// The territory map shows municipalities instead of provinces.
+    pub map_municipalities: bool,
 }
 
 impl Default for Settings {
@@ -42,6 +44,7 @@ impl Default for Settings {
             explore: ChartSpec::new(Dimension::Field(Field::LeadBody), Measure::Amount),
             target_dimension: Field::VulnerableGroups,
             tab: Tab::Overview,
+            map_municipalities: false,
         }
     }
 }

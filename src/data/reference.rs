@@ -1,6 +1,7 @@
-//! ISTAT reference data shipped in `assets/reference/`: the 20 regions and 107 provinces with
-//! codes, names, sigle, capoluogo coordinates and population. Used to normalise territory values
-//! and, later, by the map and per-capita views.
+//! ISTAT reference data shipped in `assets/reference/`: the 20 regions, the 107 provinces (codes,
+//! names, sigle, capoluogo coordinates, population) and the 7,899 municipalities (codes, names,
+//! centroid coordinates, population). Used to normalise territory values and to place the
+//! bubbles of the territory map.
 
 use std::io::Cursor;
 use std::sync::OnceLock;
@@ -9,6 +10,19 @@ use polars::prelude::*;
 
 const PROVINCES_CSV: &str = include_str!("../../assets/reference/provinces.csv");
 const REGIONS_CSV: &str = include_str!("../../assets/reference/regions.csv");
+const MUNICIPALITIES_CSV: &str = include_str!("../../assets/reference/municipalities.csv");
+const BORDERS_CSV: &str = include_str!("../../assets/reference/borders.csv");
+
+/// One closed outline of a region or a province (an island is a ring of its own).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ring {
+    /// A region's outline (else a province's).
+    pub region: bool,
+    /// The ISTAT code of the region or province.
+    pub code: String,
+    /// `[lat, lon]` points, the last equal to the first.
+    pub points: Vec<[f64; 2]>,
+}
 
 /// Other ways people write a province: (alias, official short name).
 const PROVINCE_ALIASES: &[(&str, &str)] = &[
@@ -66,6 +80,105 @@ pub fn provinces() -> &'static DataFrame {
 pub fn regions() -> &'static DataFrame {
     static CELL: OnceLock<DataFrame> = OnceLock::new();
     CELL.get_or_init(|| read_csv(REGIONS_CSV, &["code_region"]))
+}
+
+/// The municipalities: `code_municipality, municipality, sigla, code_province, lat, lon,
+/// population` (bilingual names as ISTAT writes them, `Bolzano/Bozen`).
+pub fn municipalities() -> &'static DataFrame {
+    static CELL: OnceLock<DataFrame> = OnceLock::new();
+    CELL.get_or_init(|| {
+        read_csv(
+            MUNICIPALITIES_CSV,
+            &["code_municipality", "municipality", "code_province"],
+        )
+    })
+}
+
+/// Municipality coordinates by name key and province sigla (`__key, sigla, lat, lon`). A
+/// bilingual name is found by either form (`Bolzano/Bozen`, `Bolzano`, `Bozen`).
+pub fn municipality_lookup() -> &'static DataFrame {
+    static CELL: OnceLock<DataFrame> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let base = municipalities().clone().lazy();
+        let name = |e: Expr| {
+            base.clone()
+                .select([e.alias("alias"), col("sigla"), col("lat"), col("lon")])
+        };
+        let parts = |i: i64| {
+            col("municipality")
+                .str()
+                .split(lit("/"))
+                .list()
+                .get(lit(i), true)
+        };
+        concat(
+            [name(col("municipality")), name(parts(0)), name(parts(1))],
+            UnionArgs::default(),
+        )
+        .and_then(|lf| {
+            lf.filter(col("alias").is_not_null())
+                .select([
+                    territory_key(col("alias")).alias("__key"),
+                    col("sigla"),
+                    col("lat"),
+                    col("lon"),
+                ])
+                .unique_stable(Some(cols(["__key", "sigla"])), UniqueKeepStrategy::First)
+                .collect()
+        })
+        .expect("the municipality lookup is built from shipped data")
+    })
+}
+
+/// Municipality coordinates by name key alone, for names that exist in one province only
+/// (`__key, lat, lon`): used when the data names a municipality but not its province.
+pub fn unique_municipality_lookup() -> &'static DataFrame {
+    static CELL: OnceLock<DataFrame> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let build = || -> PolarsResult<DataFrame> {
+            municipality_lookup()
+                .clone()
+                .lazy()
+                .filter(len().over([col("__key")])?.eq(lit(1u32)))
+                .select([col("__key"), col("lat"), col("lon")])
+                .collect()
+        };
+        build().expect("the municipality lookup is built from shipped data")
+    })
+}
+
+/// The simplified outlines of the regions and provinces, for drawing maps.
+pub fn borders() -> &'static [Ring] {
+    static CELL: OnceLock<Vec<Ring>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        let frame = read_csv(BORDERS_CSV, &["level", "code"]);
+        let read = || -> PolarsResult<Vec<Ring>> {
+            let level = frame.column("level")?.str()?;
+            let code = frame.column("code")?.str()?;
+            let ring = frame.column("ring")?.cast(&DataType::Int64)?;
+            let ring = ring.i64()?;
+            let lat = frame.column("lat")?.f64()?;
+            let lon = frame.column("lon")?.f64()?;
+            let mut rings: Vec<Ring> = Vec::new();
+            let mut last: Option<(Option<&str>, Option<&str>, Option<i64>)> = None;
+            for i in 0..frame.height() {
+                let key = (level.get(i), code.get(i), ring.get(i));
+                if last != Some(key) {
+                    rings.push(Ring {
+                        region: key.0 == Some("region"),
+                        code: key.1.unwrap_or_default().to_string(),
+                        points: Vec::new(),
+                    });
+                    last = Some(key);
+                }
+                if let (Some(a), Some(b), Some(r)) = (lat.get(i), lon.get(i), rings.last_mut()) {
+                    r.points.push([a, b]);
+                }
+            }
+            Ok(rings)
+        };
+        read().expect("the shipped borders are valid")
+    })
 }
 
 /// The comparison key of a territory name: lower case, no accents, no "Provincia di" or
@@ -176,6 +289,112 @@ mod tests {
             .sum()
             .unwrap();
         assert!((58_000_000..60_000_000).contains(&pop));
+    }
+
+    fn coordinates(name: &str, sigla: &str) -> Option<(f64, f64)> {
+        let found = municipality_lookup()
+            .clone()
+            .lazy()
+            .filter(
+                col("__key")
+                    .eq(territory_key(lit(name)))
+                    .and(col("sigla").eq(lit(sigla))),
+            )
+            .collect()
+            .unwrap();
+        if found.height() == 0 {
+            return None;
+        }
+        let lat = found.column("lat").unwrap().f64().unwrap().get(0)?;
+        let lon = found.column("lon").unwrap().f64().unwrap().get(0)?;
+        Some((lat, lon))
+    }
+
+    #[test]
+    fn municipalities_have_coordinates_inside_italy() {
+        let m = municipalities();
+        assert!((7_800..8_000).contains(&m.height()));
+        let lat = m.column("lat").unwrap().f64().unwrap();
+        let lon = m.column("lon").unwrap().f64().unwrap();
+        assert_eq!(lat.null_count() + lon.null_count(), 0);
+        assert!(lat.min().unwrap() > 35.0 && lat.max().unwrap() < 47.2);
+        assert!(lon.min().unwrap() > 6.5 && lon.max().unwrap() < 18.6);
+        // Every municipality belongs to a shipped province.
+        let orphans = m
+            .clone()
+            .lazy()
+            .join(
+                provinces().clone().lazy().select([col("sigla")]),
+                [col("sigla")],
+                [col("sigla")],
+                JoinArgs::new(JoinType::Anti),
+            )
+            .collect()
+            .unwrap();
+        assert_eq!(orphans.height(), 0);
+    }
+
+    #[test]
+    fn municipalities_are_found_by_name_and_province() {
+        // Bra (CN) lies at about 44.70 N, 7.85 E; Cuorgnè (TO) at about 45.39 N, 7.65 E.
+        let (lat, lon) = coordinates("Bra", "CN").unwrap();
+        assert!((lat - 44.70).abs() < 0.05 && (lon - 7.85).abs() < 0.05);
+        let (lat, lon) = coordinates("CUORGNE'", "TO").unwrap();
+        assert!((lat - 45.39).abs() < 0.05 && (lon - 7.65).abs() < 0.05);
+        // Either half of a bilingual name.
+        assert!(coordinates("Bozen", "BZ").is_some());
+        assert!(coordinates("Bolzano", "BZ").is_some());
+        // A name in another province is not found there.
+        assert!(coordinates("Bra", "TO").is_none());
+        // Names shared by several municipalities are not in the province-less lookup.
+        let unique = unique_municipality_lookup();
+        let has = |name: &str| {
+            unique
+                .clone()
+                .lazy()
+                .filter(col("__key").eq(territory_key(lit(name))))
+                .collect()
+                .unwrap()
+                .height()
+                == 1
+        };
+        assert!(has("Cuorgnè"));
+        assert!(!has("Livo"), "Livo is in both Como and Trento");
+    }
+
+    #[test]
+    fn borders_outline_every_region_and_province() {
+        let rings = borders();
+        let codes = |region: bool| {
+            rings
+                .iter()
+                .filter(|r| r.region == region)
+                .map(|r| r.code.clone())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        assert_eq!(codes(true).len(), 20);
+        assert_eq!(codes(false).len(), 107);
+        for r in rings {
+            assert!(r.points.len() >= 4, "ring of {} too short", r.code);
+            assert_eq!(
+                r.points.first(),
+                r.points.last(),
+                "ring of {} not closed",
+                r.code
+            );
+        }
+        // Piemonte (01) reaches from about 44.1 to 46.5 N.
+        let piemonte: Vec<f64> = rings
+            .iter()
+            .filter(|r| r.region && r.code == "01")
+            .flat_map(|r| r.points.iter().map(|p| p[0]))
+            .collect();
+        let lo = piemonte.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = piemonte.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        assert!(
+            (lo - 44.06).abs() < 0.1 && (hi - 46.46).abs() < 0.1,
+            "{lo} {hi}"
+        );
     }
 
     #[test]

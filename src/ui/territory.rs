@@ -1,8 +1,11 @@
-//! Territorio: a bubble map of the amount on the provincial capitals (from the shipped ISTAT
-//! reference), with every capital drawn faintly so Italy's shape shows, and a ranking beside it.
+//! Territorio: a bubble map of the amount on the provincial capitals or on the municipalities
+//! (from the shipped ISTAT reference), over the outlines of the regions and provinces, framed on
+//! the bubbles, with the largest named; and a ranking beside it.
+
+use std::sync::OnceLock;
 
 use eframe::egui;
-use egui_plot::{Plot, Points};
+use egui_plot::{Line, Plot, PlotPoint, Points};
 
 use super::Output;
 use super::charts::{self, Colouring};
@@ -14,65 +17,207 @@ use crate::query::dashboard::{Dashboard, TerritoryPoint};
 /// Cosine of Italy's mean latitude: one degree of longitude is this much of one of latitude.
 const LON_SCALE: f64 = 0.74;
 
-/// The bubble under the plot point (x, y), within 0.4° of its centre.
-fn nearest(points: &[TerritoryPoint], x: f64, y: f64) -> Option<&TerritoryPoint> {
+/// The outlines of the regions and provinces in plot coordinates, computed once.
+fn outlines() -> &'static [(bool, Vec<PlotPoint>)] {
+    static CELL: OnceLock<Vec<(bool, Vec<PlotPoint>)>> = OnceLock::new();
+    CELL.get_or_init(|| {
+        reference::borders()
+            .iter()
+            .map(|ring| {
+                let points = ring
+                    .points
+                    .iter()
+                    .map(|[lat, lon]| PlotPoint::new(lon * LON_SCALE, *lat))
+                    .collect();
+                (ring.region, points)
+            })
+            .collect()
+    })
+}
+
+/// Names beside the largest bubbles (right of the bubble, else left), skipping any that would
+/// overlap a name already placed or leave the map; each name has a halo so it reads over the
+/// bubbles and borders.
+fn labels(
+    plot_ui: &mut egui_plot::PlotUi<'_>,
+    bubbles: &[(f32, &TerritoryPoint)],
+    colour: egui::Color32,
+    halo: egui::Color32,
+) {
+    let frame = *plot_ui.transform().frame();
+    let mut taken: Vec<egui::Rect> = Vec::new();
+    for (radius, p) in bubbles.iter().take(12) {
+        let centre = plot_ui.screen_from_plot(PlotPoint::new(p.lon * LON_SCALE, p.lat));
+        let size = egui::vec2(6.5 * p.name.chars().count() as f32, 16.0);
+        let right =
+            egui::Rect::from_min_size(egui::pos2(centre.x + radius + 3.0, centre.y - 8.0), size);
+        let left = egui::Rect::from_min_size(
+            egui::pos2(centre.x - radius - 3.0 - size.x, centre.y - 8.0),
+            size,
+        );
+        let Some(rect) = [right, left]
+            .into_iter()
+            .find(|r| frame.contains_rect(*r) && !taken.iter().any(|t| t.intersects(*r)))
+        else {
+            continue;
+        };
+        taken.push(rect);
+        let at = rect.left_center();
+        let offsets = [(-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0), (0.0, 0.0)];
+        for (k, (dx, dy)) in offsets.into_iter().enumerate() {
+            let text_colour = if k == offsets.len() - 1 { colour } else { halo };
+            plot_ui.text(
+                egui_plot::Text::new(
+                    "labels",
+                    plot_ui.plot_from_screen(at + egui::vec2(dx, dy)),
+                    egui::RichText::new(&p.name).size(11.5).color(text_colour),
+                )
+                .anchor(egui::Align2::LEFT_CENTER)
+                .allow_hover(false),
+            );
+        }
+    }
+}
+
+/// The bubble under the plot point (x, y), within `reach` degrees of its centre.
+fn nearest(points: &[TerritoryPoint], x: f64, y: f64, reach: f64) -> Option<&TerritoryPoint> {
     let distance =
         |p: &TerritoryPoint| ((p.lon * LON_SCALE - x).powi(2) + (p.lat - y).powi(2)).sqrt();
     points
         .iter()
         .min_by(|a, b| distance(a).total_cmp(&distance(b)))
-        .filter(|p| distance(p) < 0.4)
+        .filter(|p| distance(p) < reach)
+}
+
+/// The view that frames the bubbles (`[x_min, x_max, y_min, y_max]` in plot coordinates): at
+/// least two degrees each way, with a margin, or all of Italy when there are none.
+fn view_bounds(bubbles: &[TerritoryPoint]) -> [f64; 4] {
+    if bubbles.is_empty() {
+        return [6.5 * LON_SCALE, 18.6 * LON_SCALE, 36.5, 47.1];
+    }
+    let xs = bubbles.iter().map(|p| p.lon * LON_SCALE);
+    let ys = bubbles.iter().map(|p| p.lat);
+    let span = |lo: f64, hi: f64| {
+        let centre = (lo + hi) / 2.0;
+        let half = ((hi - lo) / 2.0).max(1.2) * 1.25;
+        (centre - half, centre + half)
+    };
+    let (x0, x1) = span(
+        xs.clone().fold(f64::INFINITY, f64::min),
+        xs.fold(f64::NEG_INFINITY, f64::max),
+    );
+    let (y0, y1) = span(
+        ys.clone().fold(f64::INFINITY, f64::min),
+        ys.fold(f64::NEG_INFINITY, f64::max),
+    );
+    [x0, x1, y0, y1]
+}
+
+/// The two map levels as a pair of toggles; municipalities only when the data names them.
+fn level_toggle(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    let on = state.settings.map_municipalities;
+    let has_municipalities = !d.municipalities.is_empty() || d.unplaced_municipalities > 0;
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(t.map_level).small());
+        if ui.selectable_label(!on, t.map_provinces).clicked() && on {
+            out.intents.push(Intent::SetMapMunicipalities(false));
+        }
+        let comuni = ui
+            .add_enabled(
+                has_municipalities,
+                egui::Button::selectable(on, t.map_municipalities),
+            )
+            .on_disabled_hover_text(t.map_no_municipalities);
+        if comuni.clicked() && !on {
+            out.intents.push(Intent::SetMapMunicipalities(true));
+        }
+    });
 }
 
 pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
     let t = state.settings.lang.texts();
+    let by_municipality = state.settings.map_municipalities
+        && (!d.municipalities.is_empty() || d.unplaced_municipalities > 0);
+    let (title, note, bubbles, column, reach, largest) = if by_municipality {
+        let note = t.map_note_municipalities;
+        (
+            t.map_title_municipalities,
+            note,
+            &d.municipalities,
+            "municipality",
+            0.2,
+            18.0,
+        )
+    } else {
+        (t.map_title, t.map_note, &d.territory, "province", 0.4, 26.0)
+    };
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
-        charts::title(ui, t.map_title, None, state);
-        ui.label(egui::RichText::new(t.map_note).small().weak());
-        let capitals: Vec<[f64; 2]> = {
-            let p = reference::provinces();
-            let lat = p.column("lat").ok().and_then(|c| c.f64().ok().cloned());
-            let lon = p.column("lon").ok().and_then(|c| c.f64().ok().cloned());
-            match (lat, lon) {
-                (Some(lat), Some(lon)) => lat
-                    .iter()
-                    .zip(lon.iter())
-                    .filter_map(|(a, b)| Some([b? * LON_SCALE, a?]))
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        let max_amount = d
-            .territory
+        charts::title(ui, title, None, state);
+        level_toggle(ui, state, d, out);
+        ui.label(egui::RichText::new(note).small().weak());
+        if by_municipality && d.unplaced_municipalities > 0 {
+            ui.label(
+                egui::RichText::new(format!(
+                    "{} {}",
+                    format::count(d.unplaced_municipalities as usize),
+                    t.map_unplaced
+                ))
+                .small()
+                .color(ui.visuals().warn_fg_color),
+            );
+        }
+        let max_amount = bubbles
             .iter()
             .map(|p| p.amount)
             .fold(0.0, f64::max)
             .max(1.0);
         let height = ui.available_height() - 8.0;
         let accent = egui::Color32::from_rgba_unmultiplied(0, 114, 178, 170);
-        let points = d.territory.clone();
+        let dark = ui.visuals().dark_mode;
+        let outline = if dark {
+            egui::Color32::from_rgba_unmultiplied(120, 190, 235, 200)
+        } else {
+            egui::Color32::from_rgba_unmultiplied(0, 80, 130, 200)
+        };
+        let (province_line, region_line) = if dark {
+            (egui::Color32::from_gray(70), egui::Color32::from_gray(110))
+        } else {
+            (egui::Color32::from_gray(215), egui::Color32::from_gray(150))
+        };
+        let label_colour = ui.visuals().strong_text_color();
+        let halo = ui.visuals().extreme_bg_color;
+        let points = bubbles.clone();
         let projects_word = t.projects_word;
-        let response = Plot::new("territory_map")
+        // Frame the bubbles again whenever they change (filters, level); the user's own zoom
+        // and pan hold until then, and a double click returns to the framed view.
+        let bounds = view_bounds(bubbles);
+        let memory = egui::Id::unique("territory_map_bounds");
+        let changed = ui.data(|m| m.get_temp::<[f64; 4]>(memory)) != Some(bounds);
+        ui.data_mut(|m| m.insert_temp(memory, bounds));
+        let mut plot = Plot::new("territory_map")
             .height(height)
             .data_aspect(1.0)
             .show_axes(false)
             .show_grid(false)
             .allow_scroll(false)
-            .include_x(6.5 * LON_SCALE)
-            .include_x(18.6 * LON_SCALE)
-            .include_y(36.5)
-            .include_y(47.1)
+            .default_x_bounds(bounds[0], bounds[1])
+            .default_y_bounds(bounds[2], bounds[3]);
+        if changed {
+            plot = plot.reset();
+        }
+        let response = plot
             .label_formatter(move |hover| {
                 let p = match hover {
                     egui_plot::HoverPosition::NearDataPoint { position, .. } => *position,
                     egui_plot::HoverPosition::Elsewhere { position } => *position,
                 };
-                nearest(&points, p.x, p.y).map(|near| {
+                nearest(&points, p.x, p.y, reach).map(|near| {
                     format!(
                         "{} ({})\n{}\n{} {}",
-                        near.province,
-                        near.region,
+                        near.name,
+                        near.context,
                         format::euro(near.amount),
                         format::count(near.projects as usize),
                         projects_word
@@ -80,26 +225,45 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 })
             })
             .show(ui, |plot_ui| {
-                plot_ui.points(
-                    Points::new("capoluoghi", capitals)
-                        .radius(1.5)
-                        .color(egui::Color32::from_gray(160)),
-                );
-                for p in &d.territory {
-                    let radius = 4.0 + 26.0 * (p.amount / max_amount).sqrt() as f32;
+                for (region, ring) in outlines() {
+                    let (colour, width) = if *region {
+                        (region_line, 1.2)
+                    } else {
+                        (province_line, 0.7)
+                    };
+                    plot_ui.line(
+                        Line::new("confini", ring.as_slice())
+                            .color(colour)
+                            .width(width)
+                            .allow_hover(false),
+                    );
+                }
+                let sized: Vec<(f32, &TerritoryPoint)> = bubbles
+                    .iter()
+                    .map(|p| (3.0 + largest * (p.amount / max_amount).sqrt() as f32, p))
+                    .collect();
+                for (radius, p) in &sized {
+                    let radius = *radius;
+                    let at = vec![[p.lon * LON_SCALE, p.lat]];
                     plot_ui.points(
-                        Points::new(p.province.clone(), vec![[p.lon * LON_SCALE, p.lat]])
+                        Points::new(p.name.clone(), at.clone())
                             .radius(radius)
                             .filled(true)
                             .color(accent),
                     );
+                    plot_ui.points(
+                        Points::new(p.name.clone(), at)
+                            .radius(radius)
+                            .filled(false)
+                            .color(outline),
+                    );
                 }
-                let centres: Vec<(String, egui::Pos2)> = d
-                    .territory
+                labels(plot_ui, &sized, label_colour, halo);
+                let centres: Vec<(String, egui::Pos2)> = bubbles
                     .iter()
                     .map(|p| {
-                        let point = egui_plot::PlotPoint::new(p.lon * LON_SCALE, p.lat);
-                        (p.province.clone(), plot_ui.screen_from_plot(point))
+                        let point = PlotPoint::new(p.lon * LON_SCALE, p.lat);
+                        (p.name.clone(), plot_ui.screen_from_plot(point))
                     })
                     .collect();
                 let click = if plot_ui.response().clicked() {
@@ -112,21 +276,26 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         let (centres, click) = response.inner;
         out.bar_centres.insert("territory_map".to_string(), centres);
         if let Some(click) = click
-            && let Some(p) = nearest(&d.territory, click.x, click.y)
+            && let Some(p) = nearest(bubbles, click.x, click.y, reach)
         {
             out.intents.push(Intent::ToggleFilter {
-                column: "province".into(),
-                value: p.province.clone(),
+                column: column.into(),
+                value: p.name.clone(),
             });
         }
         let ui = &mut cols[1];
-        charts::title(ui, t.ranking, Some(&d.by_province), state);
+        let ranking = if by_municipality {
+            &d.by_municipality
+        } else {
+            &d.by_province
+        };
+        charts::title(ui, t.ranking, Some(ranking), state);
         let h = ui.available_height() - 8.0;
         charts::bar_chart(
             ui,
             "chart_ranking",
             t.ranking,
-            &d.by_province,
+            ranking,
             state,
             Colouring::Single(0),
             h,
