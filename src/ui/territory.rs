@@ -190,6 +190,9 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         let halo = ui.visuals().extreme_bg_color;
         let points = bubbles.clone();
         let projects_word = t.projects_word;
+        let share_word = t.share_of_total;
+        // Shares of the filtered total (including projects the map cannot place).
+        let total = d.kpis.granted;
         // Frame the bubbles again whenever they change (filters, level); the user's own zoom
         // and pan hold until then, and a double click returns to the framed view.
         let bounds = view_bounds(bubbles);
@@ -214,8 +217,13 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                     egui_plot::HoverPosition::Elsewhere { position } => *position,
                 };
                 nearest(&points, p.x, p.y, reach).map(|near| {
+                    let share = if total > 0.0 {
+                        format!(" ({} {share_word})", format::percent(near.amount / total))
+                    } else {
+                        String::new()
+                    };
                     format!(
-                        "{} ({})\n{}\n{} {}",
+                        "{} ({})\n{}{share}\n{} {}",
                         near.name,
                         near.context,
                         format::euro(near.amount),
