@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::progress::Stage;
 use crate::data::quality::ProblemKind;
 use crate::data::schema::Field;
 use crate::query::chart::Measure;
@@ -328,6 +329,39 @@ impl Lang {
         }
     }
 
+    /// What a load is doing, for the status bar (`Lettura di dati.xlsx (1 di 2)`).
+    pub fn stage(self, stage: &Stage) -> String {
+        let file_step =
+            |verb_it: &str, verb_en: &str, file: &std::path::Path, i: usize, n: usize| {
+                let name = file
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match (self, n > 1) {
+                    (Lang::It, true) => format!("{verb_it} {name} ({} di {n})", i + 1),
+                    (Lang::En, true) => format!("{verb_en} {name} ({} of {n})", i + 1),
+                    (Lang::It, false) => format!("{verb_it} {name}"),
+                    (Lang::En, false) => format!("{verb_en} {name}"),
+                }
+            };
+        match stage {
+            Stage::Reading { file, index, count } => {
+                file_step("Lettura di", "Reading", file, *index, *count)
+            }
+            Stage::Normalising { file, index, count } => {
+                file_step("Interpretazione di", "Interpreting", file, *index, *count)
+            }
+            Stage::Combining => match self {
+                Lang::It => "Unione delle fonti".into(),
+                Lang::En => "Combining the sources".into(),
+            },
+            Stage::Preparing => match self {
+                Lang::It => "Preparazione del cruscotto".into(),
+                Lang::En => "Preparing the dashboard".into(),
+            },
+        }
+    }
+
     /// The label of a canonical field.
     pub fn field(self, field: Field) -> &'static str {
         let (it, en) = match field {
@@ -389,5 +423,28 @@ impl Lang {
             Lang::It => it,
             Lang::En => en,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_steps_name_the_file_and_its_place() {
+        let reading = Stage::Reading {
+            file: std::path::PathBuf::from("/dati/wecare.xlsx"),
+            index: 0,
+            count: 2,
+        };
+        assert_eq!(Lang::It.stage(&reading), "Lettura di wecare.xlsx (1 di 2)");
+        assert_eq!(Lang::En.stage(&reading), "Reading wecare.xlsx (1 of 2)");
+        let alone = Stage::Normalising {
+            file: std::path::PathBuf::from("bandi.csv"),
+            index: 0,
+            count: 1,
+        };
+        assert_eq!(Lang::It.stage(&alone), "Interpretazione di bandi.csv");
+        assert_eq!(Lang::It.stage(&Stage::Combining), "Unione delle fonti");
     }
 }

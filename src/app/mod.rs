@@ -16,8 +16,8 @@ use polars::prelude::DataFrame;
 
 use self::settings::{Settings, Tab};
 use self::worker::{LoadInput, Loaded, Outcome, Worker};
-use crate::data::Dataset;
 use crate::data::schema::Field;
+use crate::data::{Dataset, Stage};
 use crate::i18n::Lang;
 use crate::query::chart::ChartSpec;
 use crate::query::dashboard::{Dashboard, ProjectSort, Request};
@@ -56,6 +56,8 @@ pub struct AppState {
     pub colors: ColorMap,
     /// When the current load started, while loading.
     pub loading_since: Option<Instant>,
+    /// The step the current load is at.
+    pub load_stage: Option<Stage>,
     /// When the current computation was asked for, while computing.
     pub computing_since: Option<Instant>,
     pub load_time: Option<Duration>,
@@ -108,6 +110,7 @@ impl CruscottoApp {
                 dashboard: None,
                 colors: ColorMap::default(),
                 loading_since: None,
+                load_stage: None,
                 computing_since: None,
                 load_time: None,
                 errors: Vec::new(),
@@ -143,6 +146,7 @@ impl CruscottoApp {
     fn start_load(&mut self, input: LoadInput) {
         self.load_generation += 1;
         self.state.loading_since = Some(Instant::now());
+        self.state.load_stage = None;
         self.worker.load(self.load_generation, input);
     }
 
@@ -177,12 +181,16 @@ impl CruscottoApp {
     fn receive(&mut self) {
         for outcome in self.worker.poll() {
             match outcome {
+                Outcome::Progress { generation, stage } if generation == self.load_generation => {
+                    self.state.load_stage = Some(stage);
+                }
                 Outcome::Loaded {
                     generation,
                     result,
                     elapsed,
                 } if generation == self.load_generation => {
                     self.state.loading_since = None;
+                    self.state.load_stage = None;
                     match result {
                         Ok(loaded) => self.on_loaded(*loaded, elapsed),
                         Err(e) => self.state.errors.push(e),

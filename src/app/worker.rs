@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::DataFrame;
 
-use crate::data::{self, Dataset, LoadOptions};
+use crate::data::{self, Dataset, LoadOptions, ProgressSink, Stage};
 use crate::query::dashboard::{Dashboard, Request, compute};
 
 /// What to load.
@@ -38,6 +38,8 @@ pub struct Loaded {
 
 /// What the background sends back.
 pub enum Outcome {
+    /// A load moved on to another step.
+    Progress { generation: u64, stage: Stage },
     Loaded {
         generation: u64,
         result: Result<Box<Loaded>, String>,
@@ -63,8 +65,9 @@ pub struct Worker {
     wake: Arc<dyn Fn() + Send + Sync>,
 }
 
-fn load(input: LoadInput) -> Result<Loaded, String> {
-    let dataset = read(input)?;
+fn load(input: LoadInput, progress: ProgressSink) -> Result<Loaded, String> {
+    let dataset = read(input, &progress)?;
+    progress.report(Stage::Preparing);
     let programmes = crate::query::summarise(&dataset.table, Some("programme"))
         .map(|s| s.groups.into_iter().map(|g| g.key).collect())
         .unwrap_or_default();
@@ -76,10 +79,13 @@ fn load(input: LoadInput) -> Result<Loaded, String> {
     })
 }
 
-fn read(input: LoadInput) -> Result<Dataset, String> {
-    let options = LoadOptions::default();
+fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {
+    let options = LoadOptions {
+        progress: progress.clone(),
+        ..LoadOptions::default()
+    };
     match input {
-        LoadInput::Sample => data::sample::load().map_err(|e| e.to_string()),
+        LoadInput::Sample => data::sample::load_with(&options).map_err(|e| e.to_string()),
         LoadInput::Open(paths) => data::load_paths(&paths, &options).map_err(|e| e.to_string()),
         LoadInput::Add(current, paths) => {
             let added = data::load_paths(&paths, &options).map_err(|e| e.to_string())?;
@@ -100,7 +106,7 @@ fn read(input: LoadInput) -> Result<Dataset, String> {
             };
             let options = LoadOptions {
                 sheet: Some(sheet),
-                ..LoadOptions::default()
+                ..options
             };
             let reread =
                 data::load_sources(vec![(file, bytes)], &options).map_err(|e| e.to_string())?;
@@ -154,9 +160,17 @@ impl Worker {
     pub fn load(&self, generation: u64, input: LoadInput) {
         let tx = self.outcome_tx.clone();
         let wake = self.wake.clone();
+        let progress = {
+            let tx = tx.clone();
+            let wake = wake.clone();
+            ProgressSink::new(move |stage| {
+                let _ = tx.send(Outcome::Progress { generation, stage });
+                wake();
+            })
+        };
         std::thread::spawn(move || {
             let started = Instant::now();
-            let result = load(input).map(Box::new);
+            let result = load(input, progress).map(Box::new);
             let _ = tx.send(Outcome::Loaded {
                 generation,
                 result,

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::data::{Field, LoadOptions, Mapping};
+use crate::data::{Field, LoadOptions, Mapping, ProgressSink};
+use crate::i18n::Lang;
 
 /// Cruscotto: explore how publicly funded social programmes spend their money.
 #[derive(Debug, Parser)]
@@ -64,10 +65,17 @@ impl LoadArgs {
         for (field, header) in &self.map {
             overrides.set(*field, header.clone());
         }
+        // On a terminal, say what a long load is doing (never into piped output).
+        let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+            ProgressSink::new(|stage| eprintln!("cruscotto: {}…", Lang::En.stage(&stage)))
+        } else {
+            ProgressSink::default()
+        };
         Ok(LoadOptions {
             sheet: self.sheet.clone(),
             overrides,
             programme: self.programme.clone(),
+            progress,
         })
     }
 }

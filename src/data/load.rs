@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::error::LoadError;
 use super::mapping::{self, Explained, Mapping, Reason};
 use super::normalise::{fold_variants, normalise};
+use super::progress::{ProgressSink, Stage};
 use super::quality::{columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW, empty_table};
 use super::source::{self, Origin, ROW, RawTable, ReadOptions};
@@ -21,6 +22,8 @@ pub struct LoadOptions {
     pub overrides: Mapping,
     /// A programme name for every row, replacing the column, sheet or file name.
     pub programme: Option<String>,
+    /// Where the steps of the load are reported.
+    pub progress: ProgressSink,
 }
 
 /// What happened to one source.
@@ -122,9 +125,18 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, L
     let read = ReadOptions {
         sheet: options.sheet.clone(),
     };
+    let count = paths.len();
     let raws = paths
         .iter()
-        .map(|p| source::read_path(p, &read))
+        .enumerate()
+        .map(|(index, p)| {
+            options.progress.report(Stage::Reading {
+                file: p.clone(),
+                index,
+                count,
+            });
+            source::read_path(p, &read)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     load_raw(raws, options)
 }
@@ -137,9 +149,18 @@ pub fn load_sources(
     let read = ReadOptions {
         sheet: options.sheet.clone(),
     };
+    let count = sources.len();
     let raws = sources
         .into_iter()
-        .map(|(p, b)| source::read_bytes(&p, b, &read))
+        .enumerate()
+        .map(|(index, (p, b))| {
+            options.progress.report(Stage::Reading {
+                file: p.clone(),
+                index,
+                count,
+            });
+            source::read_bytes(&p, b, &read)
+        })
         .collect::<Result<Vec<_>, _>>()?;
     load_raw(raws, options)
 }
@@ -202,7 +223,13 @@ fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadE
     let mut tables = Vec::with_capacity(raws.len());
     let mut problems = vec![empty_problems()];
     let mut reports = Vec::with_capacity(raws.len());
-    for (raw, mapping) in raws.iter().zip(explained) {
+    let count = raws.len();
+    for (index, (raw, mapping)) in raws.iter().zip(explained).enumerate() {
+        options.progress.report(Stage::Normalising {
+            file: raw.origin.file.clone(),
+            index,
+            count,
+        });
         let n = normalise(raw, &mapping, options.programme.as_deref())?;
         let mut notes = raw.notes.clone();
         notes.extend(n.notes);
@@ -225,6 +252,7 @@ fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadE
             .unwrap_or_default();
         LoadError::unreadable(file, format!("cannot combine the files: {e}"))
     };
+    options.progress.report(Stage::Combining);
     let table = combine(tables).map_err(fail)?;
     let problems = polars::functions::concat_df_diagonal(&problems).map_err(fail)?;
     Ok(Dataset {
@@ -250,4 +278,51 @@ fn combine(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
 /// Loads one file with default options (convenience for tests and tools).
 pub fn load_file(path: &Path) -> Result<Dataset, LoadError> {
     load_paths(&[path.to_path_buf()], &LoadOptions::default())
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[test]
+    fn every_step_is_reported_in_order() {
+        let seen: Arc<Mutex<Vec<Stage>>> = Arc::default();
+        let sink = {
+            let seen = seen.clone();
+            ProgressSink::new(move |stage| seen.lock().unwrap().push(stage))
+        };
+        let options = LoadOptions {
+            progress: sink,
+            ..LoadOptions::default()
+        };
+        let dataset = crate::data::sample::load_with(&options).unwrap();
+        assert_eq!(dataset.sources.len(), 2);
+        let file = |i: usize| PathBuf::from(crate::data::sample::FILES[i].0);
+        let expected = vec![
+            Stage::Reading {
+                file: file(0),
+                index: 0,
+                count: 2,
+            },
+            Stage::Reading {
+                file: file(1),
+                index: 1,
+                count: 2,
+            },
+            Stage::Normalising {
+                file: file(0),
+                index: 0,
+                count: 2,
+            },
+            Stage::Normalising {
+                file: file(1),
+                index: 1,
+                count: 2,
+            },
+            Stage::Combining,
+        ];
+        assert_eq!(*seen.lock().unwrap(), expected);
+    }
 }

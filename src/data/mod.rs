@@ -5,7 +5,7 @@
 //! * [`mapping`] maps source columns to canonical [`schema::Field`]s, with reasons;
 //! * [`parse`] holds the value parsers as polars expressions (money, dates, lists, territory);
 //! * [`normalise`] applies a mapping to a raw table, producing canonical columns and problems;
-//! * [`load`] ties it together for one or many files.
+//! * [`load`] ties it together for one or many files, reporting [`progress`] as it goes.
 
 pub mod detect;
 pub mod error;
@@ -13,6 +13,7 @@ pub mod load;
 pub mod mapping;
 pub mod normalise;
 pub mod parse;
+pub mod progress;
 pub mod quality;
 pub mod reference;
 pub mod sample;
@@ -23,4 +24,5 @@ pub mod synth;
 pub use error::LoadError;
 pub use load::{Dataset, LoadOptions, SourceReport, load_paths, load_sources};
 pub use mapping::Mapping;
+pub use progress::{ProgressSink, Stage};
 pub use schema::Field;

@@ -20,11 +20,16 @@ pub const FILES: [(&str, &[u8]); 2] = [
 
 /// Loads the embedded sample.
 pub fn load() -> Result<Dataset, LoadError> {
+    load_with(&LoadOptions::default())
+}
+
+/// Loads the embedded sample with `options` (progress reporting, overrides).
+pub fn load_with(options: &LoadOptions) -> Result<Dataset, LoadError> {
     let sources = FILES
         .iter()
         .map(|(name, bytes)| (PathBuf::from(name), bytes.to_vec()))
         .collect();
-    load_sources(sources, &LoadOptions::default())
+    load_sources(sources, options)
 }
 
 /// The bytes of an embedded sample file, by the name it is loaded under.

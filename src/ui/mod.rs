@@ -64,6 +64,9 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                 if state.loading_since.is_some() || state.computing_since.is_some() {
                     ui.spinner();
                     ui.label(t.loading);
+                    if let Some(stage) = &state.load_stage {
+                        ui.label(egui::RichText::new(state.settings.lang.stage(stage)).weak());
+                    }
                 } else {
                     ui.label(egui::RichText::new(t.empty_state).size(16.0));
                     if ui.button(t.open).clicked() {

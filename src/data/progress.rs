@@ -1,0 +1,53 @@
+//! Progress of a load, reported step by step so a window (or a command line) can say what is
+//! happening while a large file is read. Knows nothing of how it is shown.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A step of loading, reported when it starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading file `index + 1` of `count` (decoding, finding the header row).
+    Reading {
+        file: PathBuf,
+        index: usize,
+        count: usize,
+    },
+    /// Mapping and parsing file `index + 1` of `count` into canonical columns.
+    Normalising {
+        file: PathBuf,
+        index: usize,
+        count: usize,
+    },
+    /// Putting the sources together and folding spelling variants.
+    Combining,
+    /// Deriving what the dashboard needs once (colour order, year range).
+    Preparing,
+}
+
+/// Where stages are reported; does nothing by default.
+#[derive(Clone, Default)]
+pub struct ProgressSink(Option<Arc<dyn Fn(Stage) + Send + Sync>>);
+
+impl ProgressSink {
+    pub fn new(report: impl Fn(Stage) + Send + Sync + 'static) -> Self {
+        ProgressSink(Some(Arc::new(report)))
+    }
+
+    pub fn report(&self, stage: Stage) {
+        if let Some(report) = &self.0 {
+            report(stage);
+        }
+    }
+}
+
+impl fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "ProgressSink(reporting)"
+        } else {
+            "ProgressSink(silent)"
+        })
+    }
+}
