@@ -68,15 +68,20 @@ pub struct Worker {
 fn load(input: LoadInput, progress: ProgressSink) -> Result<Loaded, String> {
     let dataset = read(input, &progress)?;
     progress.report(Stage::Preparing);
+    Ok(prepare(dataset))
+}
+
+/// What the window derives once from a freshly loaded dataset (also timed by `cruscotto bench`).
+pub fn prepare(dataset: Dataset) -> Loaded {
     let programmes = crate::query::summarise(&dataset.table, Some("programme"))
         .map(|s| s.groups.into_iter().map(|g| g.key).collect())
         .unwrap_or_default();
     let year_bounds = crate::query::dashboard::year_bounds(&dataset.table);
-    Ok(Loaded {
+    Loaded {
         dataset,
         programmes,
         year_bounds,
-    })
+    }
 }
 
 fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {

@@ -1,6 +1,7 @@
-//! The command line: `cruscotto [FILE...]` opens the GUI; `summary`, `check` and `generate` are
-//! subcommands whose output other tools rely on. One file per subcommand.
+//! The command line: `cruscotto [FILE...]` opens the GUI; `summary`, `check`, `generate` and
+//! `bench` are subcommands whose output other tools rely on. One file per subcommand.
 
+pub mod bench;
 pub mod check;
 pub mod generate;
 pub mod summary;
@@ -31,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Writes realistic synthetic programme data (csv, tsv, parquet, xlsx, ods).
     Generate(GenerateArgs),
+    /// Times every step from file to dashboard, as the window runs them, and the peak memory.
+    Bench(BenchArgs),
 }
 
 /// How the files are read and mapped.
@@ -144,11 +147,31 @@ pub struct GenerateArgs {
     pub seed: u64,
 }
 
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Files to load; without them, `--rows` synthetic projects written as `--generate`.
+    pub files: Vec<PathBuf>,
+    /// How many synthetic projects to generate when no file is given.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub rows: usize,
+    /// The format of the generated file (its extension: parquet, csv, xlsx, ods, tsv).
+    #[arg(long, default_value = "parquet")]
+    pub generate: String,
+    /// How many times to run everything; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
 /// Runs a subcommand, writing its output to `out`. Errors are one line naming the file.
 pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String> {
     match command {
         Command::Summary(args) => summary::run(&args, out),
         Command::Check(args) => check::run(&args, out),
         Command::Generate(args) => generate::run(&args, out),
+        Command::Bench(args) => bench::run(&args, out),
     }
 }

@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::error::LoadError;
 use super::mapping::Explained;
-use super::parse::{clean_text, dates, lists, money, ordered_left_join, territory};
+use super::parse::{clean_text, dates, lists, money, territory};
 use super::quality::{ProblemKind, columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW};
 use super::source::{Origin, ROW, RawTable};
@@ -471,59 +471,128 @@ pub fn normalise(
 /// most often (ties: the alphabetically first). Works on text and list columns, over the whole
 /// table at once.
 pub fn fold_variants(table: DataFrame, name: &str) -> PolarsResult<DataFrame> {
-    let order: Vec<Expr> = table
-        .get_column_names()
-        .iter()
-        .map(|n| col(n.as_str()))
-        .collect();
     let is_list = matches!(table.column(name)?.dtype(), DataType::List(_));
-    let key = || col(name).str().to_lowercase().alias("__k");
-    let canonical = |values: LazyFrame| {
-        values
-            .filter(col(name).is_not_null())
-            .group_by([key(), col(name)])
-            .agg([len().alias("__n")])
-            .sort_by_exprs(
-                [col("__k"), col("__n"), col(name)],
-                SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-            )
-            .group_by_stable([col("__k")])
-            .agg([col(name).first().alias("__canon")])
+    let values = if is_list {
+        col(name).explode(ExplodeOptions {
+            empty_as_null: true,
+            keep_nulls: false,
+        })
+    } else {
+        col(name)
     };
-    if !is_list {
-        let canon = canonical(table.clone().lazy().select([col(name)]));
-        return table
-            .lazy()
-            .with_column(key())
-            .join(canon, [col("__k")], [col("__k")], ordered_left_join())
-            .with_column(col("__canon").alias(name))
-            .select(order)
-            .collect();
-    }
-    let exploded = table
+    // The spellings and how often each is written: a few thousand rows at most.
+    let counts = table
         .clone()
         .lazy()
-        .with_row_index("__i", None)
-        .select([col("__i"), col(name)])
-        .explode(
-            cols([name]),
-            ExplodeOptions {
-                empty_as_null: true,
-                keep_nulls: true,
-            },
+        .select([values])
+        .filter(col(name).is_not_null())
+        .group_by([col(name)])
+        .agg([len().alias("__n")])
+        .with_column(col(name).str().to_lowercase().alias("__k"));
+    let canonical = counts
+        .clone()
+        .sort_by_exprs(
+            [col("__k"), col("__n"), col(name)],
+            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
         )
-        .filter(col(name).is_not_null());
-    let canon = canonical(exploded.clone());
-    let imploded = exploded
-        .with_column(key())
-        .join(canon, [col("__k")], [col("__k")], ordered_left_join())
-        .group_by_stable([col("__i")])
-        .agg([col("__canon").unique_stable().alias(name)]);
-    table
-        .lazy()
-        .with_row_index("__i", None)
-        .drop(cols([name]))
-        .join(imploded, [col("__i")], [col("__i")], ordered_left_join())
-        .select(order)
-        .collect()
+        .group_by_stable([col("__k")])
+        .agg([col(name).first().alias("__canon")]);
+    let renames = counts
+        .join(
+            canonical,
+            [col("__k")],
+            [col("__k")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .filter(col(name).neq(col("__canon")))
+        .select([col(name), col("__canon")])
+        .collect()?;
+    if renames.height() == 0 {
+        // Nothing to fold: the common case, and the table is left as it is.
+        return Ok(table);
+    }
+    let old = lit(renames.column(name)?.as_materialized_series().clone());
+    let new = lit(renames.column("__canon")?.as_materialized_series().clone());
+    let folded = if is_list {
+        col(name)
+            .list()
+            .eval(element().replace(old, new).unique_stable())
+    } else {
+        col(name).replace(old, new)
+    };
+    table.lazy().with_column(folded.alias(name)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(table: &DataFrame, name: &str) -> Vec<Option<String>> {
+        table
+            .column(name)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn text_variants_take_the_most_written_spelling() {
+        let table = df!(
+            "body" => [Some("Comune di Bra"), Some("COMUNE DI BRA"), Some("Comune di Bra"), None, Some("Altro")],
+            "n" => [1, 2, 3, 4, 5],
+        )
+        .unwrap();
+        let folded = fold_variants(table, "body").unwrap();
+        assert_eq!(
+            strings(&folded, "body"),
+            vec![
+                Some("Comune di Bra".into()),
+                Some("Comune di Bra".into()),
+                Some("Comune di Bra".into()),
+                None,
+                Some("Altro".into())
+            ]
+        );
+        // Other columns and row order are untouched.
+        let n: Vec<i32> = folded.column("n").unwrap().i32().unwrap().iter().flatten().collect();
+        assert_eq!(n, vec![1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn list_variants_fold_and_merge_within_a_cell() {
+        let lists = [
+            Some(Series::new("".into(), ["Anziani", "anziani"])),
+            Some(Series::new("".into(), ["anziani", "Famiglie"])),
+            Some(Series::new("".into(), ["Anziani"])),
+            None,
+        ];
+        let column: ListChunked = lists.into_iter().collect();
+        let table = DataFrame::new(4, vec![column.into_series().with_name("target".into()).into()])
+            .unwrap();
+        let folded = fold_variants(table, "target").unwrap();
+        let joined = folded
+            .lazy()
+            .select([col("target").list().join(lit("|"), true)])
+            .collect()
+            .unwrap();
+        assert_eq!(
+            strings(&joined, "target"),
+            vec![
+                Some("Anziani".into()),
+                Some("Anziani|Famiglie".into()),
+                Some("Anziani".into()),
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_without_variants_is_returned_as_it_is() {
+        let table = df!("body" => ["A", "B", "A"]).unwrap();
+        let folded = fold_variants(table.clone(), "body").unwrap();
+        assert!(folded.equals_missing(&table));
+    }
 }

@@ -1,0 +1,301 @@
+//! `cruscotto bench`: times every step from file to dashboard as the window runs them (read,
+//! interpret, combine, prepare, then the dashboard with no filter, one filter, two filters and a
+//! text search) and reports the median over several runs and the process's peak memory. Speed and
+//! memory targets are checked against this report, never inside timed tests.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{BenchArgs, OutputFormat};
+use crate::app::worker::prepare;
+use crate::data::{self, Field, LoadOptions, ProgressSink, Stage, synth};
+use crate::export::{CsvStyle, write_table};
+use crate::query::dashboard::{Request, compute};
+
+/// The steps, in the order they run.
+const STEPS: [&str; 8] = [
+    "read",
+    "interpret",
+    "combine",
+    "prepare",
+    "dashboard: no filter",
+    "dashboard: 1 filter",
+    "dashboard: 2 filters",
+    "dashboard: text search",
+];
+
+#[derive(Debug, Serialize)]
+struct Step {
+    step: &'static str,
+    /// Median over the runs.
+    seconds: f64,
+    min_seconds: f64,
+    max_seconds: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    files: Vec<PathBuf>,
+    projects: usize,
+    runs: usize,
+    steps: Vec<Step>,
+    /// Peak resident memory of the process (Linux), in MiB.
+    peak_memory_mib: Option<f64>,
+}
+
+/// The time between each reported stage and the next (the last ends at `end`), summed per step.
+fn stage_times(stages: &[(Stage, Instant)], end: Instant) -> [Duration; 3] {
+    let mut times = [Duration::ZERO; 3];
+    for (i, (stage, start)) in stages.iter().enumerate() {
+        let stop = stages.get(i + 1).map(|s| s.1).unwrap_or(end);
+        let slot = match stage {
+            Stage::Reading { .. } => 0,
+            Stage::Normalising { .. } => 1,
+            Stage::Combining | Stage::Preparing => 2,
+        };
+        times[slot] += stop.saturating_duration_since(*start);
+    }
+    times
+}
+
+/// One run of every step: (times, projects).
+fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<(Vec<Duration>, usize), String> {
+    let stages: Arc<Mutex<Vec<(Stage, Instant)>>> = Arc::default();
+    let sink = {
+        let stages = stages.clone();
+        ProgressSink::new(move |stage| {
+            if let Ok(mut s) = stages.lock() {
+                s.push((stage, Instant::now()));
+            }
+        })
+    };
+    let options = LoadOptions {
+        progress: sink,
+        ..options.clone()
+    };
+    let dataset = data::load_paths(files, &options).map_err(|e| e.to_string())?;
+    let loaded_at = Instant::now();
+    let mut times: Vec<Duration> = {
+        let stages = stages
+            .lock()
+            .map_err(|_| "progress lock poisoned".to_string())?;
+        stage_times(&stages, loaded_at).to_vec()
+    };
+    let started = Instant::now();
+    let loaded = prepare(dataset);
+    times.push(started.elapsed());
+    let table = &loaded.dataset.table;
+    let projects = table.height();
+
+    let mut request = Request::default();
+    let time_compute = |request: &Request| -> Result<Duration, String> {
+        let started = Instant::now();
+        compute(table, request).map_err(|e| format!("cannot compute the dashboard: {e}"))?;
+        Ok(started.elapsed())
+    };
+    times.push(time_compute(&request)?);
+    if let Some(programme) = loaded.programmes.first() {
+        request.filters.toggle(Field::Programme.name(), programme);
+    }
+    times.push(time_compute(&request)?);
+    let region = first_value(table, Field::Region);
+    if let Some(region) = &region {
+        request.filters.toggle(Field::Region.name(), region);
+    }
+    times.push(time_compute(&request)?);
+    let mut search = Request::default();
+    search.filters.text = "comunità".into();
+    times.push(time_compute(&search)?);
+    Ok((times, projects))
+}
+
+/// The first non-empty value of a text column, to filter on.
+fn first_value(table: &polars::prelude::DataFrame, field: Field) -> Option<String> {
+    let column = table.column(field.name()).ok()?.drop_nulls();
+    let column = column.cast(&polars::prelude::DataType::String).ok()?;
+    column.str().ok()?.get(0).map(str::to_string)
+}
+
+/// Peak resident memory from `/proc/self/status` (`VmHWM`), in MiB.
+fn peak_memory_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
+    if args.runs == 0 {
+        return Err("--runs must be at least 1".into());
+    }
+    // Without files, generate them into a temporary folder (removed at the end).
+    let folder =
+        tempfile::tempdir().map_err(|e| format!("cannot create a temporary folder: {e}"))?;
+    let files = if args.files.is_empty() {
+        let path = folder.path().join(format!(
+            "synthetic.{}",
+            args.generate.trim_start_matches('.')
+        ));
+        let table = synth::generate(args.rows, 2017)
+            .map_err(|e| format!("cannot generate {} projects: {e}", args.rows))?;
+        write_table(&table, &path, CsvStyle::default()).map_err(|e| e.to_string())?;
+        vec![path]
+    } else {
+        args.files.clone()
+    };
+    let mut options = args.load.options()?;
+    options.progress = ProgressSink::default();
+
+    let mut all: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
+    let mut projects = 0;
+    for _ in 0..args.runs {
+        let (times, n) = run_once(&files, &options)?;
+        projects = n;
+        for (slot, t) in all.iter_mut().zip(times) {
+            slot.push(t.as_secs_f64());
+        }
+    }
+    let steps = STEPS
+        .iter()
+        .zip(all)
+        .map(|(step, times)| Step {
+            step,
+            min_seconds: times.iter().cloned().fold(f64::INFINITY, f64::min),
+            max_seconds: times.iter().cloned().fold(0.0, f64::max),
+            seconds: median(times),
+        })
+        .collect();
+    let report = Report {
+        files: if args.files.is_empty() {
+            vec![PathBuf::from(format!("(synthetic .{})", args.generate))]
+        } else {
+            files
+        },
+        projects,
+        runs: args.runs,
+        steps,
+        peak_memory_mib: peak_memory_mib(),
+    };
+    write_report(&report, args.format, out).map_err(|e| e.to_string())
+}
+
+fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
+    match format {
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
+            writeln!(out, "{text}")
+        }
+        OutputFormat::Csv => {
+            writeln!(out, "step,seconds,min_seconds,max_seconds")?;
+            for s in &report.steps {
+                writeln!(
+                    out,
+                    "{},{:.4},{:.4},{:.4}",
+                    s.step, s.seconds, s.min_seconds, s.max_seconds
+                )?;
+            }
+            Ok(())
+        }
+        OutputFormat::Table => {
+            let files: Vec<String> = report
+                .files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect();
+            writeln!(
+                out,
+                "{} projects from {} — median of {} run(s)",
+                crate::format::count(report.projects),
+                files.join(", "),
+                report.runs
+            )?;
+            writeln!(
+                out,
+                "{:<24} {:>9} {:>9} {:>9}",
+                "step", "median s", "min s", "max s"
+            )?;
+            writeln!(out, "{}", "─".repeat(54))?;
+            for s in &report.steps {
+                writeln!(
+                    out,
+                    "{:<24} {:>9.3} {:>9.3} {:>9.3}",
+                    s.step, s.seconds, s.min_seconds, s.max_seconds
+                )?;
+            }
+            let total: f64 = report.steps.iter().take(4).map(|s| s.seconds).sum();
+            writeln!(out, "{:<24} {:>9.3}", "file → window (sum)", total)?;
+            if let Some(mib) = report.peak_memory_mib {
+                writeln!(out, "peak memory              {mib:>9.0} MiB")?;
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stage_times_run_from_one_stage_to_the_next() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let file = PathBuf::from("a.csv");
+        let stages = vec![
+            (
+                Stage::Reading {
+                    file: file.clone(),
+                    index: 0,
+                    count: 2,
+                },
+                at(0),
+            ),
+            (
+                Stage::Reading {
+                    file: file.clone(),
+                    index: 1,
+                    count: 2,
+                },
+                at(100),
+            ),
+            (
+                Stage::Normalising {
+                    file,
+                    index: 0,
+                    count: 1,
+                },
+                at(250),
+            ),
+            (Stage::Combining, at(600)),
+        ];
+        let times = stage_times(&stages, at(1000));
+        assert_eq!(
+            times,
+            [
+                Duration::from_millis(250),
+                Duration::from_millis(350),
+                Duration::from_millis(400)
+            ]
+        );
+    }
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
+    }
+}
