@@ -557,7 +557,14 @@ mod tests {
             ]
         );
         // Other columns and row order are untouched.
-        let n: Vec<i32> = folded.column("n").unwrap().i32().unwrap().iter().flatten().collect();
+        let n: Vec<i32> = folded
+            .column("n")
+            .unwrap()
+            .i32()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
         assert_eq!(n, vec![1, 2, 3, 4, 5]);
     }
 
@@ -570,8 +577,11 @@ mod tests {
             None,
         ];
         let column: ListChunked = lists.into_iter().collect();
-        let table = DataFrame::new(4, vec![column.into_series().with_name("target".into()).into()])
-            .unwrap();
+        let table = DataFrame::new(
+            4,
+            vec![column.into_series().with_name("target".into()).into()],
+        )
+        .unwrap();
         let folded = fold_variants(table, "target").unwrap();
         let joined = folded
             .lazy()

@@ -160,12 +160,65 @@ fn kpis(filtered: &LazyFrame, all_projects: u64) -> PolarsResult<Kpis> {
     })
 }
 
-fn facet(table: &DataFrame, filters: &Filters, field: Field) -> PolarsResult<Facet> {
-    let schema = table.schema();
+/// The table with one boolean column per active filter condition (`__m0`, `__m1`, …), each
+/// evaluated once, and the key of each condition.
+struct Masked {
+    table: DataFrame,
+    keys: Vec<String>,
+}
+
+impl Masked {
+    fn new(table: &DataFrame, filters: &Filters) -> PolarsResult<Masked> {
+        let conditions = filters.conditions(table.schema());
+        let keys = conditions.iter().map(|(k, _)| k.clone()).collect();
+        let table = if conditions.is_empty() {
+            table.clone()
+        } else {
+            table
+                .clone()
+                .lazy()
+                .with_columns(
+                    conditions
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (_, e))| e.alias(format!("__m{i}")))
+                        .collect::<Vec<_>>(),
+                )
+                .collect()?
+        };
+        Ok(Masked { table, keys })
+    }
+
+    /// The rows passing every condition but the one on `except`.
+    fn rows(&self, except: Option<&str>) -> LazyFrame {
+        let mask = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| Some(k.as_str()) != except)
+            .map(|(i, _)| col(format!("__m{i}")))
+            .reduce(|a, b| a.and(b));
+        let lf = self.table.clone().lazy();
+        match mask {
+            Some(m) => lf.filter(m),
+            None => lf,
+        }
+    }
+
+    /// The original columns (without the masks).
+    fn without_masks(&self, lf: LazyFrame) -> LazyFrame {
+        if self.keys.is_empty() {
+            lf
+        } else {
+            lf.drop(cols((0..self.keys.len()).map(|i| format!("__m{i}"))))
+        }
+    }
+}
+
+fn facet(masked: &Masked, field: Field) -> PolarsResult<Facet> {
+    let schema = masked.table.schema();
     let name = field.name();
-    let lf = filters
-        .apply(table.clone().lazy(), schema, Some(name))
-        .select([col(name)]);
+    let lf = masked.rows(Some(name)).select([col(name)]);
     let lf = if matches!(schema.get(name), Some(DataType::List(_))) {
         lf.explode(
             cols([name]),
@@ -349,8 +402,8 @@ pub fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
 pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
     let started = Instant::now();
     let schema = table.schema();
-    let filtered_lf = request.filters.apply(table.clone().lazy(), schema, None);
-    let mut projects = filtered_lf.collect()?;
+    let masked = Masked::new(table, &request.filters)?;
+    let mut projects = masked.without_masks(masked.rows(None)).collect()?;
     if let Some(column) = &request.sort.column
         && projects.column(column).is_ok()
     {
@@ -381,7 +434,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         explore: aggregate(filtered.clone(), schema, &request.explore)?,
         facets: FACETS
             .iter()
-            .map(|f| facet(table, &request.filters, *f))
+            .map(|f| facet(&masked, *f))
             .collect::<PolarsResult<_>>()?,
         territory: territory(&filtered)?,
         municipalities: municipality_points,
@@ -420,6 +473,19 @@ mod tests {
                 .any(|(k, n)| k == "WeCaRe Misura 1" && *n == 22)
         );
         assert!(programmes.values.len() > 1);
+        // Other facets follow the programme filter: Torino has 10 WeCaRe projects.
+        let provinces = wecare
+            .facets
+            .iter()
+            .find(|f| f.column == "province")
+            .unwrap();
+        assert!(
+            provinces
+                .values
+                .iter()
+                .any(|(k, n)| k == "Torino" && *n == 10)
+        );
+        assert_eq!(provinces.values.iter().map(|(_, n)| n).sum::<u64>(), 22);
         // Bubbles sit on the reference coordinates.
         let torino = wecare
             .territory

@@ -21,6 +21,11 @@ pub struct Filters {
     pub text: String,
 }
 
+/// The key of the period condition in [`Filters::conditions`].
+pub const YEAR_KEY: &str = "year";
+/// The key of the free-text condition in [`Filters::conditions`].
+pub const TEXT_KEY: &str = "text";
+
 impl Filters {
     /// How many filters are active (each column with a selection, the years, the text).
     pub fn active_count(&self) -> usize {
@@ -52,14 +57,12 @@ impl Filters {
         *self = Filters::default();
     }
 
-    /// The predicate over a table with `schema`, ignoring the filter on `except` (used for the
-    /// counts shown next to that filter's values). `None` when nothing filters.
-    pub fn predicate(&self, schema: &Schema, except: Option<&str>) -> Option<Expr> {
-        let mut parts: Vec<Expr> = Vec::new();
+    /// One boolean condition per active filter, keyed by what it filters: a column name,
+    /// `"year"` or `"text"`. Evaluated once, they serve both the filtered table and the counts
+    /// next to each filter (which ignore their own condition).
+    pub fn conditions(&self, schema: &Schema) -> Vec<(String, Expr)> {
+        let mut parts: Vec<(String, Expr)> = Vec::new();
         for (column, values) in &self.values {
-            if Some(column.as_str()) == except || values.is_empty() {
-                continue;
-            }
             let Some(dtype) = schema.get(column) else {
                 continue;
             };
@@ -69,22 +72,19 @@ impl Filters {
                 .map(|v| value_matches(column, is_list, v))
                 .reduce(|a, b| a.or(b));
             if let Some(any) = any {
-                parts.push(any);
+                parts.push((column.clone(), any));
             }
         }
-        if let Some((first, last)) = self.years
-            && except != Some("year")
-        {
+        if let Some((first, last)) = self.years {
             let start = col(Field::StartDate.name()).dt().year();
             let end = coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())])
                 .dt()
                 .year();
-            parts.push(
-                start
-                    .lt_eq(lit(last))
-                    .and(end.gt_eq(lit(first)))
-                    .fill_null(lit(false)),
-            );
+            let active = start
+                .lt_eq(lit(last))
+                .and(end.gt_eq(lit(first)))
+                .fill_null(lit(false));
+            parts.push((YEAR_KEY.to_string(), active));
         }
         let needle = self.text.trim().to_lowercase();
         if !needle.is_empty() {
@@ -96,9 +96,20 @@ impl Filters {
                     .contains_literal(lit(needle.clone()))
                     .fill_null(lit(false))
             };
-            parts.push(in_column(Field::Title.name()).or(in_column(Field::Abstract.name())));
+            let found = in_column(Field::Title.name()).or(in_column(Field::Abstract.name()));
+            parts.push((TEXT_KEY.to_string(), found));
         }
-        parts.into_iter().reduce(|a, b| a.and(b))
+        parts
+    }
+
+    /// The predicate over a table with `schema`, ignoring the filter on `except` (used for the
+    /// counts shown next to that filter's values). `None` when nothing filters.
+    pub fn predicate(&self, schema: &Schema, except: Option<&str>) -> Option<Expr> {
+        self.conditions(schema)
+            .into_iter()
+            .filter(|(key, _)| Some(key.as_str()) != except)
+            .map(|(_, e)| e)
+            .reduce(|a, b| a.and(b))
     }
 
     /// Applies the filters to a lazy table.
