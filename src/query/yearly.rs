@@ -24,15 +24,17 @@ fn days(e: Expr) -> Expr {
     e.cast(DataType::Int32).cast(DataType::Int64)
 }
 
-fn year_bound(year: Expr, month_day: &str) -> Expr {
-    concat_str([year.cast(DataType::String), lit(month_day)], "", false)
-        .str()
-        .to_date(StrptimeOptions {
-            format: Some("%Y-%m-%d".into()),
-            strict: false,
-            exact: true,
-            cache: true,
-        })
+/// Leap years from year 1 to `year` (inclusive), for positive years.
+fn leap_years_through(year: Expr) -> Expr {
+    year.clone().floor_div(lit(4i64)) - year.clone().floor_div(lit(100i64))
+        + year.floor_div(lit(400i64))
+}
+
+/// Days since 1970-01-01 of 1 January of `year` (Gregorian), in integer arithmetic: no
+/// per-row text or date parsing.
+fn first_day_of(year: Expr) -> Expr {
+    let year = year.cast(DataType::Int64);
+    lit(365i64) * (year.clone() - lit(1970i64)) + leap_years_through(year - lit(1i64)) - lit(477i64) // leap years through 1969
 }
 
 /// Spreads the amounts of a (filtered) table over calendar years.
@@ -73,12 +75,16 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
             },
         )
         .with_columns([
-            dsl::max_horizontal([col("__s"), year_bound(col("__year"), "-01-01")])?.alias("__from"),
-            dsl::min_horizontal([col("__e"), year_bound(col("__year"), "-12-31")])?.alias("__to"),
+            dsl::max_horizontal([days(col("__s")), first_day_of(col("__year"))])?.alias("__from"),
+            dsl::min_horizontal([
+                days(col("__e")),
+                first_day_of(col("__year") + lit(1)) - lit(1i64),
+            ])?
+            .alias("__to"),
         ])
         .with_column(
             (col("__a").fill_null(lit(0.0))
-                * (days(col("__to")) - days(col("__from")) + lit(1i64)).cast(DataType::Float64)
+                * (col("__to") - col("__from") + lit(1i64)).cast(DataType::Float64)
                 / col("__days").cast(DataType::Float64))
             .alias("__part"),
         )
@@ -148,6 +154,30 @@ impl YearlySpend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_days_of_years_match_the_calendar() {
+        let years = df!("y" => [1970i32, 1971, 2000, 2001, 2016, 2020, 2021, 2100, 2401]).unwrap();
+        let got = years
+            .lazy()
+            .select([first_day_of(col("y")).alias("d")])
+            .collect()
+            .unwrap();
+        let got: Vec<i64> = got
+            .column("d")
+            .unwrap()
+            .i64()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let expected: Vec<i64> = [1970, 1971, 2000, 2001, 2016, 2020, 2021, 2100, 2401]
+            .iter()
+            .map(|y| (chrono::NaiveDate::from_ymd_opt(*y, 1, 1).unwrap() - epoch).num_days())
+            .collect();
+        assert_eq!(got, expected);
+    }
     use crate::data::schema::empty_table;
     use chrono::NaiveDate;
 
