@@ -26,12 +26,10 @@ const TOTALS: &str = r"(?i)^\s*(totale|totali|total|totals|tot\.?)(\s+(complessi
 
 fn filled(name: &str, dtype: &DataType) -> Expr {
     match dtype {
+        // Any character that is not white space (no trimmed copy of every cell).
         DataType::String => col(name)
             .str()
-            .strip_chars(lit(NULL))
-            .str()
-            .len_chars()
-            .gt(lit(0))
+            .contains(lit(r"\S"), false)
             .fill_null(lit(false)),
         _ => col(name).is_not_null(),
     }
