@@ -253,3 +253,54 @@ fn opencoesione_export_is_mapped_by_its_preset() {
         stdout(&out).contains("amount_granted ← 'FINANZ_TOTALE_PUBBLICO' (OpenCoesione preset)")
     );
 }
+
+#[test]
+fn bench_reports_every_step_for_the_projects_it_generated() {
+    let out = cruscotto(&[
+        "bench",
+        "--rows",
+        "3000",
+        "--generate",
+        "csv",
+        "--runs",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(report["projects"], 3000);
+    assert_eq!(report["runs"], 1);
+    let steps: Vec<&str> = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "read",
+            "interpret",
+            "combine",
+            "prepare",
+            "dashboard: no filter",
+            "dashboard: 1 filter",
+            "dashboard: 2 filters",
+            "dashboard: text search"
+        ]
+    );
+    for s in report["steps"].as_array().unwrap() {
+        let secs = s["seconds"].as_f64().unwrap();
+        assert!(secs >= 0.0 && secs <= s["max_seconds"].as_f64().unwrap());
+    }
+}
+
+#[test]
+fn bench_of_a_missing_file_is_a_one_line_error() {
+    let out = cruscotto(&["bench", "/nonexistent/progetti.xlsx", "--runs", "1"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("progetti.xlsx"), "{err}");
+}
