@@ -46,6 +46,12 @@ const PROVINCE_ALIASES: &[(&str, &str)] = &[
     ("Granda", "Cuneo"),
 ];
 
+/// Other ways people write a municipality: (alias, sigla, official name).
+const MUNICIPALITY_ALIASES: &[(&str, &str, &str)] = &[
+    ("Reggio Emilia", "RE", "Reggio nell'Emilia"),
+    ("Reggio Calabria", "RC", "Reggio di Calabria"),
+];
+
 /// Other ways people write a region: (alias, official name).
 const REGION_ALIASES: &[(&str, &str)] = &[
     ("Valle d'Aosta/Vallée d'Aoste", "Valle d'Aosta"),
@@ -111,8 +117,28 @@ pub fn municipality_lookup() -> &'static DataFrame {
                 .list()
                 .get(lit(i), true)
         };
+        let aliases = df!(
+            "alias" => MUNICIPALITY_ALIASES.iter().map(|a| a.0).collect::<Vec<_>>(),
+            "sigla" => MUNICIPALITY_ALIASES.iter().map(|a| a.1).collect::<Vec<_>>(),
+            "municipality" => MUNICIPALITY_ALIASES.iter().map(|a| a.2).collect::<Vec<_>>(),
+        )
+        .expect("alias columns have equal length")
+        .lazy()
+        .join(
+            base.clone()
+                .select([col("municipality"), col("sigla"), col("lat"), col("lon")]),
+            [col("municipality"), col("sigla")],
+            [col("municipality"), col("sigla")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("alias"), col("sigla"), col("lat"), col("lon")]);
         concat(
-            [name(col("municipality")), name(parts(0)), name(parts(1))],
+            [
+                name(col("municipality")),
+                name(parts(0)),
+                name(parts(1)),
+                aliases,
+            ],
             UnionArgs::default(),
         )
         .and_then(|lf| {
@@ -335,12 +361,30 @@ mod tests {
     }
 
     #[test]
+    fn every_provincial_capital_is_a_known_municipality() {
+        let p = provinces();
+        let capitals = p.column("capoluogo").unwrap().str().unwrap();
+        let siglas = p.column("sigla").unwrap().str().unwrap();
+        for (capital, sigla) in capitals.iter().zip(siglas.iter()) {
+            let (capital, sigla) = (capital.unwrap(), sigla.unwrap());
+            assert!(
+                coordinates(capital, sigla).is_some(),
+                "{capital} ({sigla}) not found"
+            );
+        }
+    }
+
+    #[test]
     fn municipalities_are_found_by_name_and_province() {
         // Bra (CN) lies at about 44.70 N, 7.85 E; Cuorgnè (TO) at about 45.39 N, 7.65 E.
         let (lat, lon) = coordinates("Bra", "CN").unwrap();
         assert!((lat - 44.70).abs() < 0.05 && (lon - 7.85).abs() < 0.05);
         let (lat, lon) = coordinates("CUORGNE'", "TO").unwrap();
         assert!((lat - 45.39).abs() < 0.05 && (lon - 7.65).abs() < 0.05);
+        // Common short forms of official names.
+        let (lat, _) = coordinates("Reggio Emilia", "RE").unwrap();
+        assert!((lat - 44.7).abs() < 0.2);
+        assert!(coordinates("Reggio Calabria", "RC").is_some());
         // Either half of a bilingual name.
         assert!(coordinates("Bozen", "BZ").is_some());
         assert!(coordinates("Bolzano", "BZ").is_some());
