@@ -420,3 +420,74 @@ fn empty_rows_and_columns_are_dropped_and_cell_duplicates_merged() {
     );
     assert_eq!(d.problems.height(), 0);
 }
+
+/// Text with its white-space runs collapsed and trimmed, as the loader cleans it.
+fn cleaned(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn texts(table: &DataFrame, name: &str) -> Vec<Option<String>> {
+    table
+        .column(name)
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_large_table_is_parsed_the_same_as_its_cells_say() {
+    // Large enough for the loader to parse repeated values once per distinct value.
+    let rows = 60_000;
+    let mut raw = cruscotto::data::synth::generate(rows, 11).unwrap();
+    // Untidy spellings on some rows: extra spaces inside and around.
+    let leads: Vec<String> = texts(&raw, "Ente capofila")
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let v = v.unwrap();
+            if i % 7 == 0 {
+                format!("  {}  ", v.replace(' ', "   "))
+            } else {
+                v
+            }
+        })
+        .collect();
+    raw.with_column(Column::new("Ente capofila".into(), leads.clone()))
+        .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join("grande.parquet");
+    cruscotto::export::write_table(&raw, &path, Default::default()).unwrap();
+    let dataset = load_file(&path).unwrap();
+    let table = &dataset.table;
+    assert_eq!(table.height(), rows);
+    let expected = |values: Vec<Option<String>>| -> Vec<Option<String>> {
+        values.into_iter().map(|v| v.map(|v| cleaned(&v))).collect()
+    };
+    assert_eq!(
+        texts(table, "programme"),
+        expected(texts(&raw, "Programma"))
+    );
+    assert_eq!(
+        texts(table, "lead_body"),
+        expected(leads.into_iter().map(Some).collect())
+    );
+    assert_eq!(texts(table, "province"), expected(texts(&raw, "Provincia")));
+    assert_eq!(
+        texts(table, "municipality"),
+        expected(texts(&raw, "Comune"))
+    );
+    // Multi-valued cells become lists of the same items, in order.
+    let joined = table
+        .clone()
+        .lazy()
+        .select([col("vulnerable_groups").list().join(lit(", "), true)])
+        .collect()
+        .unwrap();
+    assert_eq!(
+        texts(&joined, "vulnerable_groups"),
+        texts(&raw, "Categoria vulnerabile del target")
+    );
+}

@@ -9,7 +9,7 @@ use polars::prelude::*;
 
 use super::error::LoadError;
 use super::mapping::Explained;
-use super::parse::{clean_text, dates, lists, money, territory};
+use super::parse::{clean_text, dates, lists, money, ordered_left_join, territory};
 use super::quality::{ProblemKind, columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW};
 use super::source::{Origin, ROW, RawTable};
@@ -197,6 +197,53 @@ fn exclude_totals(
     Ok((frame.slice(0, first), problems, Some(note)))
 }
 
+/// Adds the parsed work columns to `frame`. A text column with many repeated values (programme,
+/// lead body, target groups: a handful of values over a million rows) is parsed once per
+/// distinct value and joined back, instead of once per row.
+fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> PolarsResult<DataFrame> {
+    let mut per_row: Vec<Expr> = Vec::new();
+    let mut by_source: std::collections::BTreeMap<String, Vec<Expr>> = Default::default();
+    for (source, e) in work {
+        match source {
+            Some(h) if repeats_a_lot(frame, &h) => by_source.entry(h).or_default().push(e),
+            _ => per_row.push(e),
+        }
+    }
+    let mut lf = frame.clone().lazy().with_columns(per_row);
+    for (h, exprs) in by_source {
+        let distinct = frame.column(&h)?.unique()?;
+        let parsed = DataFrame::new(distinct.len(), vec![distinct])?
+            .lazy()
+            .select(
+                std::iter::once(col(h.as_str()))
+                    .chain(exprs)
+                    .collect::<Vec<_>>(),
+            );
+        lf = lf.join(
+            parsed,
+            [col(h.as_str())],
+            [col(h.as_str())],
+            ordered_left_join(),
+        );
+    }
+    lf.collect()
+}
+
+/// Whether a text column holds few distinct values for its length (judged on its first rows).
+fn repeats_a_lot(frame: &DataFrame, header: &str) -> bool {
+    const SAMPLE: usize = 20_000;
+    let Ok(column) = frame.column(header) else {
+        return false;
+    };
+    if column.dtype() != &DataType::String || frame.height() < 2 * SAMPLE {
+        return false;
+    }
+    column
+        .slice(0, SAMPLE)
+        .n_unique()
+        .is_ok_and(|n| n * 10 <= SAMPLE)
+}
+
 /// Normalises one raw table with its mapping. `programme` overrides the programme of every row.
 pub fn normalise(
     raw: &RawTable,
@@ -220,7 +267,9 @@ pub fn normalise(
 
     // Parsed values, as work columns named `__c_<field>` (dates: direct and from a period).
     let null_of = |f: Field| lit(NULL).cast(f.dtype());
-    let mut work: Vec<Expr> = Vec::new();
+    // Each with the one source column it reads, when it reads exactly one.
+    let mut work: Vec<(Option<String>, Expr)> = Vec::new();
+    let header = |f: Field| source(f).map(|(h, _)| h);
     for f in Field::columns() {
         match f.kind() {
             Kind::Text | Kind::Category => {
@@ -230,13 +279,13 @@ pub fn normalise(
                 let e = source(f)
                     .map(|(h, _)| clean_text(col(h.as_str()).cast(DataType::String)))
                     .unwrap_or_else(|| null_of(f));
-                work.push(e.alias(format!("__c_{f}")));
+                work.push((header(f), e.alias(format!("__c_{f}"))));
             }
             Kind::Money => {
                 let e = source(f)
                     .map(|(h, d)| money::amount(col(h.as_str()), &d))
                     .unwrap_or_else(|| null_of(f));
-                work.push(e.alias(format!("__c_{f}")));
+                work.push((header(f), e.alias(format!("__c_{f}"))));
             }
             Kind::Date => {
                 let side = if f == Field::StartDate {
@@ -256,14 +305,17 @@ pub fn normalise(
                         other => dates::date(col(h.as_str()), &other),
                     })
                     .unwrap_or_else(|| null_of(f));
-                work.push(direct.alias(format!("__c_{f}_direct")));
-                work.push(period.alias(format!("__c_{f}_period")));
+                work.push((header(f), direct.alias(format!("__c_{f}_direct"))));
+                work.push((
+                    header(Field::Period),
+                    period.alias(format!("__c_{f}_period")),
+                ));
             }
             Kind::List => {
                 let e = source(f)
                     .map(|(h, d)| lists::list(col(h.as_str()), &d))
                     .unwrap_or_else(|| null_of(f));
-                work.push(e.alias(format!("__c_{f}")));
+                work.push((header(f), e.alias(format!("__c_{f}"))));
             }
             Kind::Composite => {}
         }
@@ -277,7 +329,13 @@ pub fn normalise(
     let parts = territory::path_parts(text_of(Field::Territory));
     let n_parts = parts.clone().list().len();
     let part = |i: i64| parts.clone().list().get(lit(i), true);
-    work.push(
+    // The one column a territory value comes from, when only one of the two is mapped.
+    let one_of = |a: Field, b: Field| match (header(a), header(b)) {
+        (Some(h), None) | (None, Some(h)) => Some(h),
+        _ => None,
+    };
+    work.push((
+        one_of(Field::Region, Field::Territory),
         coalesce(&[
             text_of(Field::Region),
             when(n_parts.clone().gt_eq(lit(2)))
@@ -285,8 +343,9 @@ pub fn normalise(
                 .otherwise(lit(NULL).cast(DataType::String)),
         ])
         .alias("__region_raw"),
-    );
-    work.push(
+    ));
+    work.push((
+        one_of(Field::Province, Field::Territory),
         coalesce(&[
             text_of(Field::Province),
             when(n_parts.clone().gt_eq(lit(2)))
@@ -294,15 +353,13 @@ pub fn normalise(
                 .otherwise(part(0)),
         ])
         .alias("__province_raw"),
-    );
-    work.push(coalesce(&[text_of(Field::Municipality), part(2)]).alias("__c_municipality"));
+    ));
+    work.push((
+        one_of(Field::Municipality, Field::Territory),
+        coalesce(&[text_of(Field::Municipality), part(2)]).alias("__c_municipality"),
+    ));
 
-    let parsed = frame
-        .clone()
-        .lazy()
-        .with_columns(work)
-        .collect()
-        .map_err(fail)?;
+    let parsed = parse_columns(&frame, work).map_err(fail)?;
     let worked = territory::join_reference(parsed, "__province_raw", "__region_raw")
         .with_columns([
             when(col("__ref_province").is_not_null())
