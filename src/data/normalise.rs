@@ -241,7 +241,7 @@ fn repeats_a_lot(frame: &DataFrame, header: &str) -> bool {
     column
         .slice(0, SAMPLE)
         .n_unique()
-        .is_ok_and(|n| n * 10 <= SAMPLE)
+        .is_ok_and(|n| n * 4 <= SAMPLE)
 }
 
 /// Normalises one raw table with its mapping. `programme` overrides the programme of every row.
