@@ -490,4 +490,38 @@ fn a_large_table_is_parsed_the_same_as_its_cells_say() {
         texts(&joined, "vulnerable_groups"),
         texts(&raw, "Categoria vulnerabile del target")
     );
+    // The same rows as an Italian CSV: dates and amounts written as text are read back.
+    let csv = folder.path().join("grande.csv");
+    cruscotto::export::write_table(&raw, &csv, Default::default()).unwrap();
+    let from_csv = load_file(&csv).unwrap().table;
+    assert_eq!(from_csv.height(), rows);
+    for (canonical, original) in [
+        ("start_date", "Data avvio"),
+        ("end_date", "Data conclusione"),
+    ] {
+        let loaded: Vec<Option<i32>> = from_csv
+            .column(canonical)
+            .unwrap()
+            .date()
+            .unwrap()
+            .physical()
+            .iter()
+            .collect();
+        let written: Vec<Option<i32>> = raw
+            .column(original)
+            .unwrap()
+            .date()
+            .unwrap()
+            .physical()
+            .iter()
+            .collect();
+        assert_eq!(loaded, written, "{canonical}");
+    }
+    let granted = |t: &DataFrame, name: &str| -> Vec<Option<f64>> {
+        t.column(name).unwrap().f64().unwrap().iter().collect()
+    };
+    assert_eq!(
+        granted(&from_csv, "amount_granted"),
+        granted(&raw, "Contributo concesso (€)")
+    );
 }
