@@ -4,6 +4,7 @@ pub mod chart;
 pub mod dashboard;
 pub mod filters;
 pub mod summary;
+pub mod territory;
 pub mod yearly;
 
 pub use summary::{Group, QueryError, Summary, summarise};

@@ -12,7 +12,8 @@ use super::charts::{self, Colouring};
 use crate::app::{AppState, Intent};
 use crate::data::reference;
 use crate::format;
-use crate::query::dashboard::{Dashboard, TerritoryPoint};
+use crate::query::dashboard::Dashboard;
+use crate::query::territory::TerritoryPoint;
 
 /// Cosine of Italy's mean latitude: one degree of longitude is this much of one of latitude.
 const LON_SCALE: f64 = 0.74;
