@@ -182,54 +182,63 @@ fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFr
     lf.with_column(col(alias).cast(DataType::String).fill_null(lit(NO_VALUE)))
 }
 
-/// The top `n` keys of `alias` by the measure (all keys when `n` is `None`).
+/// The top `n` keys of an aggregated frame (`alias`, `__v`) by value (all keys — `None` — when
+/// `n` is `None` or would leave a single key in "Altri").
 fn top_keys(
-    lf: &LazyFrame,
+    grouped: &DataFrame,
     alias: &str,
-    measure: Measure,
     n: Option<usize>,
 ) -> PolarsResult<Option<Vec<String>>> {
     let Some(n) = n else { return Ok(None) };
-    let ranked = lf
+    if grouped.height() <= n + 1 {
+        return Ok(None);
+    }
+    let ranked = grouped
         .clone()
-        .group_by([col(alias)])
-        .agg([measure.agg().alias("__v")])
+        .lazy()
         .sort_by_exprs(
             [col("__v"), col(alias)],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
+        .limit(n as IdxSize)
         .collect()?;
-    if ranked.height() <= n + 1 {
-        return Ok(None);
-    }
     Ok(Some(
         ranked
             .column(alias)?
             .str()?
             .iter()
-            .take(n)
             .map(|s| s.unwrap_or_default().to_string())
             .collect(),
     ))
 }
 
+fn is_kept(alias: &str, keys: &[String]) -> Expr {
+    col(alias).is_in(lit(Series::new("__keep".into(), keys)), false)
+}
+
+/// Rows whose key is not among `keep` get the key [`OTHERS`].
 fn bucket_others(lf: LazyFrame, alias: &str, keep: &Option<Vec<String>>) -> LazyFrame {
     match keep {
         None => lf,
-        Some(keys) => {
-            let kept = keys
-                .iter()
-                .map(|k| col(alias).eq(lit(k.clone())))
-                .reduce(|a, b| a.or(b))
-                .unwrap_or(lit(false));
-            lf.with_column(
-                when(kept)
-                    .then(col(alias))
-                    .otherwise(lit(OTHERS))
-                    .alias(alias),
-            )
-        }
+        Some(keys) => lf.with_column(
+            when(is_kept(alias, keys))
+                .then(col(alias))
+                .otherwise(lit(OTHERS))
+                .alias(alias),
+        ),
     }
+}
+
+/// An additive measure's "Altri" from the aggregated groups (`__k`, `__v`, `__n`): the kept rows
+/// and one row summing the others, with no second pass over the table.
+fn fold_others(grouped: DataFrame, keys: &[String]) -> PolarsResult<DataFrame> {
+    let kept = grouped.clone().lazy().filter(is_kept("__k", keys));
+    let others = grouped.lazy().filter(is_kept("__k", keys).not()).select([
+        lit(OTHERS).alias("__k"),
+        col("__v").sum(),
+        col("__n").sum(),
+    ]);
+    concat([kept, others], UnionArgs::default())?.collect()
 }
 
 /// Aggregates a table (already filtered) for a chart.
@@ -251,15 +260,28 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
             .is_some_and(|s| s != &Dimension::Year && is_list(schema, &s.column()));
 
     let lf = keyed(base, schema, &spec.dimension, "__k");
-    let keep = top_keys(&lf, "__k", spec.measure, spec.top_n)?;
+    let group = |lf: LazyFrame| {
+        lf.group_by([col("__k")])
+            .agg([
+                spec.measure.agg().alias("__v"),
+                len().cast(DataType::UInt64).alias("__n"),
+            ])
+            .collect()
+    };
+    // One pass over the rows; "Altri" is folded from the groups when the measure adds up, and
+    // re-aggregated from the rows only for means and medians.
+    let grouped = group(lf.clone())?;
+    let keep = top_keys(&grouped, "__k", spec.top_n)?;
     let lf = bucket_others(lf, "__k", &keep);
+    let grouped = match &keep {
+        None => grouped,
+        Some(keys) if spec.measure.is_additive() => fold_others(grouped, keys)?,
+        Some(_) => group(lf.clone())?,
+    };
 
     // Categories in display order, with their measure and project counts.
-    let mut order = lf.clone().group_by([col("__k")]).agg([
-        spec.measure.agg().alias("__v"),
-        len().cast(DataType::UInt64).alias("__n"),
-    ]);
-    order = match spec.sort {
+    let order = grouped.lazy();
+    let order = match spec.sort {
         SortBy::Value => order.sort_by_exprs(
             [col("__k").eq(lit(OTHERS)), col("__v"), col("__k")],
             SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
@@ -295,7 +317,12 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
         }],
         Some(split) => {
             let lf = keyed(lf, schema, split, "__s");
-            let keep_split = top_keys(&lf, "__s", spec.measure, Some(8))?;
+            let split_groups = lf
+                .clone()
+                .group_by([col("__s")])
+                .agg([spec.measure.agg().alias("__v")])
+                .collect()?;
+            let keep_split = top_keys(&split_groups, "__s", Some(8))?;
             let cells = bucket_others(lf, "__s", &keep_split)
                 .group_by([col("__k"), col("__s")])
                 .agg([spec.measure.agg().alias("__v")])
@@ -396,6 +423,28 @@ mod tests {
         let d = run(&spec);
         assert_eq!(d.categories, vec!["A", OTHERS]);
         assert_eq!(d.series[0].values, vec![2.0, 3.0]);
+    }
+
+    #[test]
+    fn others_of_a_mean_is_the_mean_of_their_rows() {
+        let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::MeanGrant);
+        spec.top_n = Some(1);
+        let d = run(&spec);
+        assert_eq!(d.categories, vec!["A", OTHERS]);
+        // A: (100 + 50) / 2; the others: B, C, D = (30 + 20 + 10) / 3.
+        assert_eq!(d.series[0].values, vec![75.0, 20.0]);
+        assert_eq!(d.counts, vec![2, 3]);
+    }
+
+    #[test]
+    fn others_of_a_sum_adds_the_groups_it_replaces() {
+        let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::Amount);
+        spec.top_n = Some(2);
+        let d = run(&spec);
+        assert_eq!(d.categories, vec!["A", "B", OTHERS]);
+        assert_eq!(d.series[0].values, vec![150.0, 30.0, 30.0]);
+        assert_eq!(d.counts, vec![2, 1, 2]);
+        assert_eq!(d.total, 210.0);
     }
 
     #[test]
