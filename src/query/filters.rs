@@ -86,14 +86,14 @@ impl Filters {
                 .fill_null(lit(false));
             parts.push((YEAR_KEY.to_string(), active));
         }
-        let needle = self.text.trim().to_lowercase();
+        let needle = self.text.trim();
         if !needle.is_empty() {
+            // Case-insensitive literal search, without a lower-case copy of every cell.
+            let pattern = format!("(?i){}", regex::escape(needle));
             let in_column = |name: &str| {
                 col(name)
                     .str()
-                    .to_lowercase()
-                    .str()
-                    .contains_literal(lit(needle.clone()))
+                    .contains(lit(pattern.clone()), false)
                     .fill_null(lit(false))
             };
             let found = in_column(Field::Title.name()).or(in_column(Field::Abstract.name()));
@@ -195,6 +195,18 @@ mod tests {
         assert_eq!(f.active_count(), 2);
         f.toggle("province", "Torino");
         assert_eq!(titles(&f), vec!["Reti di prossimità"]);
+    }
+
+    #[test]
+    fn text_search_ignores_case_also_of_accented_letters_and_takes_symbols_literally() {
+        let mut f = Filters::default();
+        f.text = "PROSSIMITÀ".into();
+        assert_eq!(titles(&f), vec!["Reti di prossimità"]);
+        // Characters that mean something in a regular expression are searched as typed.
+        f.text = "(reti".into();
+        assert!(titles(&f).is_empty());
+        f.text = "e RETI".into();
+        assert_eq!(titles(&f), vec!["Abitare solidale"]);
     }
 
     #[test]
