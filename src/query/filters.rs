@@ -199,8 +199,10 @@ mod tests {
 
     #[test]
     fn text_search_ignores_case_also_of_accented_letters_and_takes_symbols_literally() {
-        let mut f = Filters::default();
-        f.text = "PROSSIMITÀ".into();
+        let mut f = Filters {
+            text: "PROSSIMITÀ".into(),
+            ..Filters::default()
+        };
         assert_eq!(titles(&f), vec!["Reti di prossimità"]);
         // Characters that mean something in a regular expression are searched as typed.
         f.text = "(reti".into();
