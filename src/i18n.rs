@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::data::progress::Stage;
 use crate::data::quality::ProblemKind;
 use crate::data::schema::Field;
-use crate::query::chart::Measure;
+use crate::query::Key;
+use crate::query::chart::{Dimension, Measure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {
@@ -359,6 +360,27 @@ impl Lang {
                 Lang::It => "Preparazione del cruscotto".into(),
                 Lang::En => "Preparing the dashboard".into(),
             },
+        }
+    }
+
+    /// A category, series or filter value as people read it: a value as written, a bucket in
+    /// words.
+    pub fn key<'a>(self, key: &'a Key) -> std::borrow::Cow<'a, str> {
+        let word = match key {
+            Key::Value(v) => return std::borrow::Cow::Borrowed(v),
+            Key::Missing => self.pick("(non indicato)", "(not given)"),
+            Key::Undated => self.pick("senza date", "no dates"),
+            Key::Other => self.pick("Altri", "Others"),
+        };
+        std::borrow::Cow::Borrowed(word)
+    }
+
+    /// The label of a chart dimension: a canonical field, the start year, or a file's column.
+    pub fn dimension(self, dim: &Dimension) -> String {
+        match dim {
+            Dimension::Field(f) => self.field(*f).to_string(),
+            Dimension::Year => self.texts().year.to_string(),
+            Dimension::Column(c) => c.clone(),
         }
     }
 

@@ -66,7 +66,8 @@ fn summary_json_by_province() {
     );
     for g in groups {
         let keys: Vec<&String> = g.as_object().unwrap().keys().collect();
-        assert_eq!(keys, vec!["amount", "key", "rows"]);
+        assert_eq!(keys, vec!["amount", "key", "kind", "rows"]);
+        assert_eq!(g["kind"], "value");
     }
 }
 
@@ -80,8 +81,32 @@ fn summary_by_year_and_multi_valued_note() {
         .iter()
         .map(|g| g["key"].as_str().unwrap())
         .collect();
-    // Cittadella del Welfare has no period.
+    // Cittadella del Welfare has no period: the undated bucket, in words, marked as a bucket.
     assert!(keys.contains(&"senza date"), "{keys:?}");
+    let undated = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"] == "undated")
+        .unwrap();
+    assert_eq!(undated["key"], "senza date");
+    let english = summary_json(&[
+        "summary",
+        path(&ods),
+        "--by",
+        "year",
+        "--format",
+        "json",
+        "--lang",
+        "en",
+    ]);
+    assert!(
+        english["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["key"] == "no dates" && g["kind"] == "undated")
+    );
     assert!(keys.contains(&"2016"), "{keys:?}");
 
     let out = cruscotto(&["summary", path(&ods), "--by", "age_groups"]);

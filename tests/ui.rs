@@ -131,7 +131,7 @@ fn clicking_a_bar_cross_filters_by_province() {
             .state
             .settings
             .filters
-            .is_selected("province", "Cuneo")
+            .is_selected("province", &cruscotto::query::Key::value("Cuneo"))
     );
 }
 
@@ -247,7 +247,9 @@ fn cross_filter_shows_a_chip_that_undoes_it() {
 #[test]
 fn settings_survive_a_round_trip() {
     let mut settings = Settings::default();
-    settings.filters.toggle("province", "Cuneo");
+    settings
+        .filters
+        .toggle("province", cruscotto::query::Key::value("Cuneo"));
     settings.lang = cruscotto::i18n::Lang::En;
     settings.remember(&["/dati/a.xlsx".into(), "/dati/b.csv".into()]);
     let json = serde_json::to_string(&settings).unwrap();
@@ -329,7 +331,7 @@ fn clicking_a_bubble_filters_by_its_province() {
             .state
             .settings
             .filters
-            .is_selected("province", "Torino")
+            .is_selected("province", &cruscotto::query::Key::value("Torino"))
     );
     let wecare: f64 = spec("wecare_misura1")
         .iter()
@@ -389,7 +391,7 @@ fn the_map_switches_to_municipalities_and_a_bubble_filters_by_its_municipality()
             .state
             .settings
             .filters
-            .is_selected("municipality", "Bra")
+            .is_selected("municipality", &cruscotto::query::Key::value("Bra"))
     );
     let bra: f64 = spec("wecare_misura1")
         .iter()

@@ -19,6 +19,7 @@ use self::worker::{LoadInput, Loaded, Outcome, Worker};
 use crate::data::schema::Field;
 use crate::data::{Dataset, Stage};
 use crate::i18n::Lang;
+use crate::query::Key;
 use crate::query::chart::ChartSpec;
 use crate::query::dashboard::{Dashboard, ProjectSort, Request};
 use crate::render::palette::ColorMap;
@@ -31,7 +32,7 @@ pub enum Intent {
     AddFiles(Vec<PathBuf>),
     RemoveSource(usize),
     ChooseSheet { source: usize, sheet: String },
-    ToggleFilter { column: String, value: String },
+    ToggleFilter { column: String, value: Key },
     ClearFilter(String),
     ClearAll,
     SetYears(Option<(i32, i32)>),
@@ -265,7 +266,7 @@ impl CruscottoApp {
                 }
             }
             Intent::ToggleFilter { column, value } => {
-                s.settings.filters.toggle(&column, &value);
+                s.settings.filters.toggle(&column, value);
                 recompute = true;
             }
             Intent::ClearFilter(column) => {

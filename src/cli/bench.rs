@@ -14,6 +14,7 @@ use super::{BenchArgs, OutputFormat};
 use crate::app::worker::prepare;
 use crate::data::{self, Field, LoadOptions, ProgressSink, Stage, synth};
 use crate::export::{CsvStyle, write_table};
+use crate::query::Key;
 use crate::query::dashboard::{Request, compute};
 
 /// The steps, in the order they run.
@@ -99,12 +100,16 @@ fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<(Vec<Duration>, 
     };
     times.push(time_compute(&request)?);
     if let Some(programme) = loaded.programmes.first() {
-        request.filters.toggle(Field::Programme.name(), programme);
+        request
+            .filters
+            .toggle(Field::Programme.name(), Key::value(programme.clone()));
     }
     times.push(time_compute(&request)?);
     let region = first_value(table, Field::Region);
     if let Some(region) = &region {
-        request.filters.toggle(Field::Region.name(), region);
+        request
+            .filters
+            .toggle(Field::Region.name(), Key::value(region.clone()));
     }
     times.push(time_compute(&request)?);
     let mut search = Request::default();

@@ -10,8 +10,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use polars::prelude::DataFrame;
+
 use crate::data::{Field, LoadOptions, Mapping, ProgressSink};
 use crate::i18n::Lang;
+use crate::query::filters::Filters;
 
 /// Cruscotto: explore how publicly funded social programmes spend their money.
 #[derive(Debug, Parser)]
@@ -98,6 +101,41 @@ fn parse_map_pair(text: &str) -> Result<(Field, String), String> {
     Ok((field, header))
 }
 
+/// The language of the output: labels, buckets ("senza date" / "no dates"), notes.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum LangArg {
+    It,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::It => Lang::It,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+/// Which projects a command looks at, as in the window's filters.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Keep projects with FIELD = VALUE (repeatable: several values of one field are
+    /// alternatives, different fields all apply; `year=2016-2019` is a period, `text=…` searches
+    /// title and abstract, an empty VALUE selects projects without one). Values match without
+    /// regard to case or accents.
+    #[arg(long = "filter", value_name = "FIELD=VALUE")]
+    pub filter: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The filters over a loaded table; an unknown field or value is an error naming the
+    /// closest ones.
+    pub fn filters(&self, table: &DataFrame) -> Result<Filters, String> {
+        crate::query::values::filters_from_pairs(table, &self.filter).map_err(|e| e.to_string())
+    }
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, Default, PartialEq, Eq)]
 pub enum OutputFormat {
     #[default]
@@ -116,6 +154,11 @@ pub struct SummaryArgs {
     pub by: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
+    /// The language of labels and notes.
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: LangArg,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     #[command(flatten)]
     pub load: LoadArgs,
 }

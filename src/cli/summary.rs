@@ -5,36 +5,69 @@ use std::io::Write;
 use super::{OutputFormat, SummaryArgs};
 use crate::data::load_paths;
 use crate::format;
-use crate::query::{Summary, summarise};
+use crate::i18n::Lang;
+use crate::query::summary::{Summary, summarise_filtered};
 
 pub fn run(args: &SummaryArgs, out: &mut dyn Write) -> Result<(), String> {
     let options = args.load.options()?;
     let dataset = load_paths(&args.files, &options).map_err(|e| e.to_string())?;
     let by = args.by.as_deref().unwrap_or("programme");
-    let summary = summarise(&dataset.table, Some(by)).map_err(|e| e.to_string())?;
+    let filters = args.filters.filters(&dataset.table)?;
+    let summary =
+        summarise_filtered(&dataset.table, &filters, Some(by)).map_err(|e| e.to_string())?;
+    let lang = Lang::from(args.lang);
     let text = match args.format {
-        OutputFormat::Json => to_json(&summary),
-        OutputFormat::Csv => to_csv(&summary)?,
-        OutputFormat::Table => to_table(&summary),
+        OutputFormat::Json => to_json(&summary, lang),
+        OutputFormat::Csv => to_csv(&summary, lang)?,
+        OutputFormat::Table => to_table(&summary, lang),
     };
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
 
-/// Exactly one JSON object: `{"rows", "total_amount", "groups": [{"key", "rows", "amount"}]}`.
-pub fn to_json(summary: &Summary) -> String {
-    let mut text = serde_json::to_string(summary).unwrap_or_else(|_| "{}".to_string());
+/// The column grouped by, as the user reads it (`province`, `year`, an original header).
+fn by_name(summary: &Summary) -> String {
+    use crate::query::chart::Dimension;
+    match &summary.by {
+        Some(Dimension::Field(f)) => f.name().to_string(),
+        Some(Dimension::Year) => "year".to_string(),
+        Some(Dimension::Column(c)) => c.clone(),
+        None => String::new(),
+    }
+}
+
+/// Exactly one JSON object: `{"rows", "total_amount", "groups": [{"key", "kind", "rows",
+/// "amount"}]}`; `kind` tells a value of the data from a bucket (`missing`, `undated`).
+pub fn to_json(summary: &Summary, lang: Lang) -> String {
+    let groups: Vec<serde_json::Value> = summary
+        .groups
+        .iter()
+        .map(|g| {
+            serde_json::json!({
+                "key": lang.key(&g.key),
+                "kind": g.key.kind(),
+                "rows": g.rows,
+                "amount": g.amount,
+            })
+        })
+        .collect();
+    let value = serde_json::json!({
+        "rows": summary.rows,
+        "total_amount": summary.total_amount,
+        "groups": groups,
+    });
+    let mut text = value.to_string();
     text.push('\n');
     text
 }
 
-fn to_csv(summary: &Summary) -> Result<String, String> {
+fn to_csv(summary: &Summary, lang: Lang) -> Result<String, String> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let by = summary.by.as_deref().unwrap_or("key");
-    w.write_record([by, "rows", "amount"])
+    let by = by_name(summary);
+    w.write_record([by.as_str(), "rows", "amount"])
         .map_err(|e| e.to_string())?;
     for g in &summary.groups {
         w.write_record([
-            g.key.clone(),
+            lang.key(&g.key).into_owned(),
             g.rows.to_string(),
             format!("{:.2}", g.amount),
         ])
@@ -44,8 +77,13 @@ fn to_csv(summary: &Summary) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| e.to_string())
 }
 
-fn to_table(summary: &Summary) -> String {
-    let by = summary.by.as_deref().unwrap_or("");
+fn to_table(summary: &Summary, lang: Lang) -> String {
+    let by = by_name(summary);
+    let by = by.as_str();
+    let (projects, amount, share, total) = match lang {
+        Lang::It => ("progetti", "importo", "quota", "Totale"),
+        Lang::En => ("projects", "amount", "share", "Total"),
+    };
     let rows: Vec<[String; 4]> = summary
         .groups
         .iter()
@@ -56,19 +94,14 @@ fn to_table(summary: &Summary) -> String {
                 "—".to_string()
             };
             [
-                g.key.clone(),
+                lang.key(&g.key).into_owned(),
                 format::count(g.rows as usize),
                 format::euro(g.amount),
                 share,
             ]
         })
         .collect();
-    let header = [
-        by.to_string(),
-        "progetti".into(),
-        "importo".into(),
-        "quota".into(),
-    ];
+    let header = [by.to_string(), projects.into(), amount.into(), share.into()];
     let widths: Vec<usize> = (0..4)
         .map(|i| {
             rows.iter()
@@ -100,17 +133,22 @@ fn to_table(summary: &Summary) -> String {
         text.push_str(&line(r));
     }
     text.push_str(&format!(
-        "\nTotale: {} progetti, {}\n",
+        "\n{total}: {} {projects}, {}\n",
         format::count(summary.rows as usize),
         format::euro(summary.total_amount)
     ));
     if summary.multi_valued {
-        text.push_str(
-            "Nota: '{by}' ha più valori per progetto: un progetto conta in ognuno dei suoi \
-             gruppi, quindi la somma dei gruppi può superare il totale.\n"
-                .replace("{by}", by)
-                .as_str(),
-        );
+        let note = match lang {
+            Lang::It => {
+                "Nota: '{by}' ha più valori per progetto: un progetto conta in ognuno dei suoi \
+                 gruppi, quindi la somma dei gruppi può superare il totale.\n"
+            }
+            Lang::En => {
+                "Note: '{by}' has several values per project: a project counts in each of its \
+                 groups, so the groups may add up to more than the total.\n"
+            }
+        };
+        text.push_str(&note.replace("{by}", by));
     }
     text
 }

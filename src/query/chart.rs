@@ -1,14 +1,46 @@
-//! One chart specification feeds the screen and, later, files: [`ChartSpec`] says what to show,
-//! [`aggregate`] turns a (filtered) table into the few aggregated rows of [`ChartData`].
+//! The one query path: a [`ChartSpec`] (dimension, measure, split, sort, top N) over a table
+//! that [`Filters`] select gives [`ChartData`] (categories, series, counts, totals). The screen,
+//! the command line (`summary`, `export-*`), every export and the compare tab draw or write that
+//! data, so a file and the window never disagree on a number.
+//!
+//! Categories are typed [`Key`]s: the top-N remainder, projects without a value and projects
+//! without dates are buckets, never strings that could collide with a real category.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::summary::{NO_DATES, NO_VALUE, amount_expr};
-use crate::data::schema::Field;
+use super::filters::Filters;
+use super::key::Key;
+use crate::data::schema::{Field, Kind, SOURCE, SOURCE_ROW};
 
-/// The bucket that collects the categories beyond the top N.
-pub const OTHERS: &str = "Altri";
+/// How many series a split keeps before putting the rest in [`Key::Other`].
+pub const MAX_SERIES: usize = 8;
+
+/// The amount of each project: granted, or spent when granted is unknown.
+pub fn amount_expr() -> Expr {
+    coalesce(&[
+        col(Field::AmountGranted.name()),
+        col(Field::AmountSpent.name()),
+    ])
+}
+
+/// Why a question cannot be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    #[error(
+        "unknown field '{name}': use a canonical field ({canonical}), 'year' or a column of the file ({extra})"
+    )]
+    UnknownField {
+        name: String,
+        canonical: String,
+        extra: String,
+    },
+    #[error("{0}")]
+    Polars(#[from] PolarsError),
+}
 
 /// What the categories are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,15 +63,65 @@ impl Dimension {
         }
     }
 
+    /// The bucket of rows without a key.
+    pub fn missing_key(&self) -> Key {
+        match self {
+            Dimension::Year => Key::Undated,
+            _ => Key::Missing,
+        }
+    }
+
+    /// Whether a project may have several values (a list column).
+    pub fn is_multi_valued(&self, schema: &Schema) -> bool {
+        self != &Dimension::Year && matches!(schema.get(&self.column()), Some(DataType::List(_)))
+    }
+
+    /// The key of each row as text (null when missing); list columns stay lists.
     fn key(&self) -> Expr {
         match self {
             Dimension::Year => col(Field::StartDate.name())
                 .dt()
                 .year()
-                .cast(DataType::String)
-                .fill_null(lit(NO_DATES)),
+                .cast(DataType::String),
             other => col(other.column()),
         }
+    }
+
+    /// Resolves a user's word (`--by province`, `year`, an original header) against a table.
+    pub fn resolve(schema: &Schema, name: &str) -> Result<Dimension, QueryError> {
+        let trimmed = name.trim();
+        let lower = trimmed.to_lowercase();
+        if matches!(lower.as_str(), "year" | "anno" | "start_year") {
+            return Ok(Dimension::Year);
+        }
+        if let Some(f) = Field::parse(trimmed)
+            && f.kind() != Kind::Composite
+        {
+            return Ok(Dimension::Field(f));
+        }
+        let names: Vec<&str> = schema.iter_names().map(|n| n.as_str()).collect();
+        if let Some(n) = names
+            .iter()
+            .find(|n| **n == trimmed)
+            .or_else(|| names.iter().find(|n| n.to_lowercase() == lower))
+        {
+            return Ok(Dimension::Column(n.to_string()));
+        }
+        let canonical: Vec<&str> = Field::columns().map(|f| f.name()).chain([SOURCE]).collect();
+        let extra: Vec<&str> = names
+            .iter()
+            .filter(|n| !canonical.contains(n) && **n != SOURCE_ROW)
+            .copied()
+            .collect();
+        Err(QueryError::UnknownField {
+            name: trimmed.to_string(),
+            canonical: canonical.join(", "),
+            extra: if extra.is_empty() {
+                "none".to_string()
+            } else {
+                extra.join(", ")
+            },
+        })
     }
 }
 
@@ -79,14 +161,26 @@ impl Measure {
         )
     }
 
+    /// The stable command-line name (`--measure amount`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Measure::Amount => "amount",
+            Measure::Granted => "granted",
+            Measure::Spent => "spent",
+            Measure::Count => "count",
+            Measure::MeanGrant => "mean",
+            Measure::MedianGrant => "median",
+        }
+    }
+
     fn agg(self) -> Expr {
         match self {
-            Measure::Amount => col("__amount").sum(),
+            Measure::Amount => col(AMOUNT).sum(),
             Measure::Granted => col(Field::AmountGranted.name()).sum(),
             Measure::Spent => col(Field::AmountSpent.name()).sum(),
             Measure::Count => len().cast(DataType::Float64),
-            Measure::MeanGrant => col("__amount").mean(),
-            Measure::MedianGrant => col("__amount").median(),
+            Measure::MeanGrant => col(AMOUNT).mean(),
+            Measure::MedianGrant => col(AMOUNT).median(),
         }
         .cast(DataType::Float64)
         .fill_null(lit(0.0))
@@ -115,7 +209,7 @@ pub struct ChartSpec {
     pub stacked: bool,
     pub orientation: Orientation,
     pub sort: SortBy,
-    /// Keep the N largest categories and put the rest in [`OTHERS`].
+    /// Keep the N largest categories and put the rest in [`Key::Other`].
     pub top_n: Option<usize>,
 }
 
@@ -136,7 +230,8 @@ impl ChartSpec {
 /// One series of values, aligned with [`ChartData::categories`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartSeries {
-    pub name: String,
+    /// The split value; `None` for the single series of an unsplit chart.
+    pub key: Option<Key>,
     pub values: Vec<f64>,
 }
 
@@ -144,12 +239,14 @@ pub struct ChartSeries {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartData {
     pub spec: ChartSpec,
-    pub categories: Vec<String>,
+    pub categories: Vec<Key>,
     /// Projects per category (all series together).
     pub counts: Vec<u64>,
     pub series: Vec<ChartSeries>,
     /// The measure over all filtered projects, each counted once (for shares).
     pub total: f64,
+    /// The filtered projects, each counted once.
+    pub projects: u64,
     /// Whether a project may fall in several categories (totals are not additive).
     pub multi_valued: bool,
 }
@@ -159,16 +256,26 @@ impl ChartData {
     pub fn category_value(&self, i: usize) -> f64 {
         self.series.iter().map(|s| s.values[i]).sum()
     }
+
+    /// Whether shares of the total mean something (an additive measure, each project once).
+    pub fn has_shares(&self) -> bool {
+        self.spec.measure.is_additive() && !self.multi_valued && self.total > 0.0
+    }
 }
 
-fn is_list(schema: &Schema, column: &str) -> bool {
-    matches!(schema.get(column), Some(DataType::List(_)))
-}
+/// The per-project amount, computed once per query.
+const AMOUNT: &str = "__amount";
+/// Category key, and whether the row is in the top-N remainder.
+const K: &str = "__k";
+const K_OTHER: &str = "__ko";
+/// Series key, and whether the row is in the series remainder.
+const S: &str = "__s";
+const S_OTHER: &str = "__so";
 
-/// Keys as text with a visible bucket for missing values; list columns exploded.
+/// The key column `alias` of `dim` as nullable text, list columns exploded (one row per value).
 fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFrame {
     let lf = lf.with_column(dim.key().alias(alias));
-    let lf = if dim != &Dimension::Year && is_list(schema, &dim.column()) {
+    let lf = if dim.is_multi_valued(schema) {
         lf.explode(
             cols([alias]),
             ExplodeOptions {
@@ -179,208 +286,324 @@ fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFr
     } else {
         lf
     };
-    lf.with_column(col(alias).cast(DataType::String).fill_null(lit(NO_VALUE)))
+    lf.with_column(col(alias).cast(DataType::String))
 }
 
-/// The top `n` keys of an aggregated frame (`alias`, `__v`) by value (all keys — `None` — when
-/// `n` is `None` or would leave a single key in "Altri").
-fn top_keys(
-    grouped: &DataFrame,
-    alias: &str,
-    n: Option<usize>,
-) -> PolarsResult<Option<Vec<String>>> {
-    let Some(n) = n else { return Ok(None) };
-    if grouped.height() <= n + 1 {
-        return Ok(None);
+/// The keys a top-N keeps: values, and whether the missing bucket is among them.
+#[derive(Debug, Clone)]
+struct Kept {
+    values: Vec<String>,
+    missing: bool,
+}
+
+impl Kept {
+    fn expr(&self, alias: &str) -> Expr {
+        let values = Series::new("__keep".into(), &self.values);
+        let kept = col(alias).is_in(lit(values), false).fill_null(lit(false));
+        if self.missing {
+            kept.or(col(alias).is_null())
+        } else {
+            kept
+        }
     }
-    let ranked = grouped
-        .clone()
-        .lazy()
-        .sort_by_exprs(
-            [col("__v"), col(alias)],
-            SortMultipleOptions::default().with_order_descending_multi([true, false]),
-        )
-        .limit(n as IdxSize)
-        .collect()?;
-    Ok(Some(
-        ranked
-            .column(alias)?
-            .str()?
-            .iter()
-            .map(|s| s.unwrap_or_default().to_string())
-            .collect(),
-    ))
+
+    fn contains(&self, key: &Key) -> bool {
+        match key {
+            Key::Value(v) => self.values.iter().any(|k| k == v),
+            Key::Missing | Key::Undated => self.missing,
+            Key::Other => false,
+        }
+    }
 }
 
-fn is_kept(alias: &str, keys: &[String]) -> Expr {
-    col(alias).is_in(lit(Series::new("__keep".into(), keys)), false)
-}
-
-/// Rows whose key is not among `keep` get the key [`OTHERS`].
-fn bucket_others(lf: LazyFrame, alias: &str, keep: &Option<Vec<String>>) -> LazyFrame {
-    match keep {
-        None => lf,
-        Some(keys) => lf.with_column(
-            when(is_kept(alias, keys))
+/// Marks the rows outside `kept` with `flag` (true) and a null key; all rows kept when `None`.
+fn bucket(lf: LazyFrame, alias: &str, flag: &str, kept: &Option<Kept>) -> LazyFrame {
+    match kept {
+        None => lf.with_column(lit(false).alias(flag)),
+        Some(kept) => lf.with_columns([
+            kept.expr(alias).not().alias(flag),
+            when(kept.expr(alias))
                 .then(col(alias))
-                .otherwise(lit(OTHERS))
+                .otherwise(lit(NULL).cast(DataType::String))
                 .alias(alias),
-        ),
+        ]),
     }
 }
 
-/// An additive measure's "Altri" from the aggregated groups (`__k`, `__v`, `__n`): the kept rows
-/// and one row summing the others, with no second pass over the table.
-fn fold_others(grouped: DataFrame, keys: &[String]) -> PolarsResult<DataFrame> {
-    let kept = grouped.clone().lazy().filter(is_kept("__k", keys));
-    let others = grouped.lazy().filter(is_kept("__k", keys).not()).select([
-        lit(OTHERS).alias("__k"),
-        col("__v").sum(),
-        col("__n").sum(),
-    ]);
-    concat([kept, others], UnionArgs::default())?.collect()
+/// One aggregated cell: a category (and a series, when split), its measure and projects.
+#[derive(Debug, Clone)]
+struct Cell {
+    key: Key,
+    split: Option<Key>,
+    value: f64,
+    count: u64,
+}
+
+/// The key and remainder-flag columns of one dimension, and its bucket for rows without a key.
+struct KeyColumns<'a> {
+    key: &'a str,
+    other: &'a str,
+    missing: Key,
+}
+
+impl KeyColumns<'_> {
+    fn read(&self, frame: &DataFrame) -> PolarsResult<Vec<Key>> {
+        let key = frame.column(self.key)?.str()?;
+        let other = frame.column(self.other)?.bool()?;
+        Ok(key
+            .iter()
+            .zip(other.iter())
+            .map(|(k, o)| match (o.unwrap_or(false), k) {
+                (true, _) => Key::Other,
+                (false, Some(v)) => Key::Value(v.to_string()),
+                (false, None) => self.missing.clone(),
+            })
+            .collect())
+    }
+}
+
+fn category_columns(dim: &Dimension) -> KeyColumns<'static> {
+    KeyColumns {
+        key: K,
+        other: K_OTHER,
+        missing: dim.missing_key(),
+    }
+}
+
+fn series_columns(dim: &Dimension) -> KeyColumns<'static> {
+    KeyColumns {
+        key: S,
+        other: S_OTHER,
+        missing: dim.missing_key(),
+    }
+}
+
+/// Groups by the category (and series) columns and reads the few aggregated cells.
+fn cells(
+    lf: LazyFrame,
+    measure: Measure,
+    category: &KeyColumns,
+    split: Option<&KeyColumns>,
+) -> PolarsResult<Vec<Cell>> {
+    let mut by = vec![col(category.other), col(category.key)];
+    if let Some(s) = split {
+        by.extend([col(s.other), col(s.key)]);
+    }
+    let grouped = lf
+        .group_by(by)
+        .agg([
+            measure.agg().alias("__v"),
+            len().cast(DataType::UInt64).alias("__n"),
+        ])
+        .collect()?;
+    let keys = category.read(&grouped)?;
+    let splits = match split {
+        Some(s) => s.read(&grouped)?.into_iter().map(Some).collect(),
+        None => vec![None; grouped.height()],
+    };
+    let v = grouped.column("__v")?.f64()?;
+    let n = grouped.column("__n")?.u64()?;
+    Ok(keys
+        .into_iter()
+        .zip(splits)
+        .zip(v.iter().zip(n.iter()))
+        .map(|((key, split), (v, n))| Cell {
+            key,
+            split,
+            value: v.unwrap_or(0.0),
+            count: n.unwrap_or(0),
+        })
+        .collect())
+}
+
+/// Largest first; ties by key.
+fn by_value_desc(a: (&Key, f64), b: (&Key, f64)) -> Ordering {
+    b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0))
+}
+
+/// The `n` largest keys, or `None` when every key is kept (no `n`, or only one key would be
+/// left for the remainder).
+fn top_keys(totals: &[(Key, f64)], n: Option<usize>) -> Option<Kept> {
+    let n = n?;
+    if totals.len() <= n + 1 {
+        return None;
+    }
+    let mut ranked: Vec<&(Key, f64)> = totals.iter().collect();
+    ranked.sort_by(|a, b| by_value_desc((&a.0, a.1), (&b.0, b.1)));
+    let top = &ranked[..n];
+    Some(Kept {
+        values: top
+            .iter()
+            .filter_map(|(k, _)| k.as_value().map(str::to_string))
+            .collect(),
+        missing: top.iter().any(|(k, _)| k.is_bucket()),
+    })
+}
+
+/// An additive measure's remainder from the groups: the kept cells and one summing the others,
+/// with no second pass over the rows.
+fn fold_others(cells: Vec<Cell>, kept: &Kept) -> Vec<Cell> {
+    let (mut out, others): (Vec<Cell>, Vec<Cell>) =
+        cells.into_iter().partition(|c| kept.contains(&c.key));
+    out.push(Cell {
+        key: Key::Other,
+        split: None,
+        value: others.iter().map(|c| c.value).sum(),
+        count: others.iter().map(|c| c.count).sum(),
+    });
+    out
+}
+
+/// Orders categories: by value (largest first) or by name (buckets after the values); the
+/// remainder always last.
+fn order(cells: &mut [Cell], sort: SortBy) {
+    cells.sort_by(|a, b| {
+        let other = (a.key == Key::Other).cmp(&(b.key == Key::Other));
+        other.then_with(|| match sort {
+            SortBy::Value => by_value_desc((&a.key, a.value), (&b.key, b.value)),
+            SortBy::Name => a.key.cmp(&b.key),
+        })
+    });
+}
+
+/// Applies `filters` to `table` and aggregates for a chart: the whole query, in one call.
+pub fn query(table: &DataFrame, filters: &Filters, spec: &ChartSpec) -> PolarsResult<ChartData> {
+    let schema = table.schema();
+    let filtered = filters.apply(table.clone().lazy(), schema, None);
+    aggregate(filtered, schema, spec)
 }
 
 /// Aggregates a table (already filtered) for a chart.
 pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsResult<ChartData> {
-    let base = table.with_column(amount_expr().alias("__amount"));
-    let total = base
+    let base = table.with_column(amount_expr().alias(AMOUNT));
+    let totals = base
         .clone()
-        .select([spec.measure.agg().alias("__t")])
-        .collect()?
-        .column("__t")?
-        .f64()?
-        .get(0)
-        .unwrap_or(0.0);
-    let multi_valued = (spec.dimension != Dimension::Year
-        && is_list(schema, &spec.dimension.column()))
+        .select([
+            spec.measure.agg().alias("__t"),
+            len().cast(DataType::UInt64).alias("__n"),
+        ])
+        .collect()?;
+    let total = totals.column("__t")?.f64()?.get(0).unwrap_or(0.0);
+    let projects = totals.column("__n")?.u64()?.get(0).unwrap_or(0);
+    let multi_valued = spec.dimension.is_multi_valued(schema)
         || spec
             .split
             .as_ref()
-            .is_some_and(|s| s != &Dimension::Year && is_list(schema, &s.column()));
+            .is_some_and(|s| s.is_multi_valued(schema));
 
-    let lf = keyed(base, schema, &spec.dimension, "__k");
-    let group = |lf: LazyFrame| {
-        lf.group_by([col("__k")])
-            .agg([
-                spec.measure.agg().alias("__v"),
-                len().cast(DataType::UInt64).alias("__n"),
-            ])
-            .collect()
+    // One pass over the rows by category; the remainder is folded from the groups when the
+    // measure adds up, and re-aggregated from the rows only for means and medians.
+    let lf = keyed(base, schema, &spec.dimension, K);
+    let by_category = category_columns(&spec.dimension);
+    let first = cells(
+        bucket(lf.clone(), K, K_OTHER, &None),
+        spec.measure,
+        &by_category,
+        None,
+    )?;
+    let totals: Vec<(Key, f64)> = first.iter().map(|c| (c.key.clone(), c.value)).collect();
+    let kept = top_keys(&totals, spec.top_n);
+    let mut categories = match &kept {
+        None => first,
+        Some(k) if spec.measure.is_additive() => fold_others(first, k),
+        Some(_) => cells(
+            bucket(lf.clone(), K, K_OTHER, &kept),
+            spec.measure,
+            &by_category,
+            None,
+        )?,
     };
-    // One pass over the rows; "Altri" is folded from the groups when the measure adds up, and
-    // re-aggregated from the rows only for means and medians.
-    let grouped = group(lf.clone())?;
-    let keep = top_keys(&grouped, "__k", spec.top_n)?;
-    let lf = bucket_others(lf, "__k", &keep);
-    let grouped = match &keep {
-        None => grouped,
-        Some(keys) if spec.measure.is_additive() => fold_others(grouped, keys)?,
-        Some(_) => group(lf.clone())?,
-    };
-
-    // Categories in display order, with their measure and project counts.
-    let order = grouped.lazy();
-    let order = match spec.sort {
-        SortBy::Value => order.sort_by_exprs(
-            [col("__k").eq(lit(OTHERS)), col("__v"), col("__k")],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-        ),
-        SortBy::Name => order.sort_by_exprs(
-            [col("__k").eq(lit(OTHERS)), col("__k")],
-            SortMultipleOptions::default(),
-        ),
-    };
-    let order = order.collect()?;
-    let categories: Vec<String> = order
-        .column("__k")?
-        .str()?
-        .iter()
-        .map(|s| s.unwrap_or_default().to_string())
-        .collect();
-    let counts: Vec<u64> = order
-        .column("__n")?
-        .u64()?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
+    order(&mut categories, spec.sort);
 
     let series = match &spec.split {
         None => vec![ChartSeries {
-            name: String::new(),
-            values: order
-                .column("__v")?
-                .f64()?
-                .iter()
-                .map(|v| v.unwrap_or(0.0))
-                .collect(),
+            key: None,
+            values: categories.iter().map(|c| c.value).collect(),
         }],
-        Some(split) => {
-            let lf = keyed(lf, schema, split, "__s");
-            let split_groups = lf
-                .clone()
-                .group_by([col("__s")])
-                .agg([spec.measure.agg().alias("__v")])
-                .collect()?;
-            let keep_split = top_keys(&split_groups, "__s", Some(8))?;
-            let cells = bucket_others(lf, "__s", &keep_split)
-                .group_by([col("__k"), col("__s")])
-                .agg([spec.measure.agg().alias("__v")])
-                .collect()?;
-            let names = split_order(&cells)?;
-            let keys = cells.column("__k")?.str()?.clone();
-            let splits = cells.column("__s")?.str()?.clone();
-            let values = cells.column("__v")?.f64()?.clone();
-            // A handful of aggregated cells: place them in the category × series grid.
-            let mut series: Vec<ChartSeries> = names
-                .iter()
-                .map(|n| ChartSeries {
-                    name: n.clone(),
-                    values: vec![0.0; categories.len()],
-                })
-                .collect();
-            for i in 0..cells.height() {
-                let (Some(k), Some(s)) = (keys.get(i), splits.get(i)) else {
-                    continue;
-                };
-                if let (Some(ci), Some(si)) = (
-                    categories.iter().position(|c| c == k),
-                    names.iter().position(|n| n == s),
-                ) {
-                    series[si].values[ci] = values.get(i).unwrap_or(0.0);
-                }
-            }
-            series
-        }
+        Some(split) => split_series(
+            bucket(lf, K, K_OTHER, &kept),
+            schema,
+            split,
+            spec,
+            &categories,
+        )?,
     };
     Ok(ChartData {
         spec: spec.clone(),
-        categories,
-        counts,
+        counts: categories.iter().map(|c| c.count).collect(),
+        categories: categories.into_iter().map(|c| c.key).collect(),
         series,
         total,
+        projects,
         multi_valued,
     })
 }
 
-/// Series names, largest first, "Altri" last.
-fn split_order(cells: &DataFrame) -> PolarsResult<Vec<String>> {
-    let ordered = cells
-        .clone()
-        .lazy()
-        .group_by([col("__s")])
-        .agg([col("__v").sum()])
-        .sort_by_exprs(
-            [col("__s").eq(lit(OTHERS)), col("__v"), col("__s")],
-            SortMultipleOptions::default().with_order_descending_multi([false, true, false]),
-        )
-        .collect()?;
-    Ok(ordered
-        .column("__s")?
-        .str()?
+/// One series per split value (the largest [`MAX_SERIES`], the rest together), aligned with
+/// the categories.
+fn split_series(
+    lf: LazyFrame,
+    schema: &Schema,
+    split: &Dimension,
+    spec: &ChartSpec,
+    categories: &[Cell],
+) -> PolarsResult<Vec<ChartSeries>> {
+    let lf = keyed(lf, schema, split, S);
+    let by_series = series_columns(split);
+    // The split's own totals choose the series kept.
+    let split_totals: Vec<(Key, f64)> = cells(
+        bucket(lf.clone(), S, S_OTHER, &None),
+        spec.measure,
+        &by_series,
+        None,
+    )?
+    .into_iter()
+    .map(|c| (c.key, c.value))
+    .collect();
+    let kept = top_keys(&split_totals, Some(MAX_SERIES));
+    let grid = cells(
+        bucket(lf, S, S_OTHER, &kept),
+        spec.measure,
+        &category_columns(&spec.dimension),
+        Some(&by_series),
+    )?;
+
+    // Series order: largest total first, the remainder last.
+    let mut names: HashMap<Key, f64> = HashMap::new();
+    for c in &grid {
+        if let Some(s) = &c.split {
+            *names.entry(s.clone()).or_default() += c.value;
+        }
+    }
+    let mut names: Vec<(Key, f64)> = names.into_iter().collect();
+    names.sort_by(|a, b| {
+        let other = (a.0 == Key::Other).cmp(&(b.0 == Key::Other));
+        other.then_with(|| by_value_desc((&a.0, a.1), (&b.0, b.1)))
+    });
+    let category_index: HashMap<&Key, usize> = categories
         .iter()
-        .map(|s| s.unwrap_or_default().to_string())
-        .collect())
+        .enumerate()
+        .map(|(i, c)| (&c.key, i))
+        .collect();
+    let series_index: HashMap<&Key, usize> =
+        names.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
+    let mut series: Vec<ChartSeries> = names
+        .iter()
+        .map(|(k, _)| ChartSeries {
+            key: Some(k.clone()),
+            values: vec![0.0; categories.len()],
+        })
+        .collect();
+    for cell in &grid {
+        let (Some(ci), Some(si)) = (
+            category_index.get(&cell.key),
+            cell.split.as_ref().and_then(|s| series_index.get(s)),
+        ) else {
+            continue;
+        };
+        series[*si].values[*ci] = cell.value;
+    }
+    Ok(series)
 }
 
 #[cfg(test)]
@@ -403,26 +626,46 @@ mod tests {
         aggregate(t.clone().lazy(), t.schema(), spec).unwrap()
     }
 
+    fn values(keys: &[&str]) -> Vec<Key> {
+        keys.iter().map(|k| Key::value(*k)).collect()
+    }
+
     #[test]
     fn sums_by_category_sorted_by_value() {
         let d = run(&ChartSpec::new(
             Dimension::Field(Field::Programme),
             Measure::Amount,
         ));
-        assert_eq!(d.categories, vec!["A", "B", "C", "D"]);
+        assert_eq!(d.categories, values(&["A", "B", "C", "D"]));
         assert_eq!(d.series[0].values, vec![150.0, 30.0, 20.0, 10.0]);
         assert_eq!(d.counts, vec![2, 1, 1, 1]);
         assert_eq!(d.total, 210.0);
+        assert_eq!(d.projects, 5);
         assert!(!d.multi_valued);
     }
 
     #[test]
-    fn top_n_puts_the_rest_in_others_last() {
+    fn top_n_puts_the_rest_in_the_other_bucket_last() {
         let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::Count);
         spec.top_n = Some(1);
         let d = run(&spec);
-        assert_eq!(d.categories, vec!["A", OTHERS]);
+        assert_eq!(d.categories, vec![Key::value("A"), Key::Other]);
         assert_eq!(d.series[0].values, vec![2.0, 3.0]);
+    }
+
+    #[test]
+    fn a_real_category_called_altri_is_not_the_remainder() {
+        let rows = df!(
+            "programme" => ["Altri", "Altri", "B", "C"],
+            "amount_granted" => [100.0, 50.0, 30.0, 20.0],
+        )
+        .unwrap();
+        let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
+        let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::Amount);
+        spec.top_n = Some(1);
+        let d = aggregate(t.clone().lazy(), t.schema(), &spec).unwrap();
+        assert_eq!(d.categories, vec![Key::value("Altri"), Key::Other]);
+        assert_eq!(d.series[0].values, vec![150.0, 50.0]);
     }
 
     #[test]
@@ -430,7 +673,7 @@ mod tests {
         let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::MeanGrant);
         spec.top_n = Some(1);
         let d = run(&spec);
-        assert_eq!(d.categories, vec!["A", OTHERS]);
+        assert_eq!(d.categories, vec![Key::value("A"), Key::Other]);
         // A: (100 + 50) / 2; the others: B, C, D = (30 + 20 + 10) / 3.
         assert_eq!(d.series[0].values, vec![75.0, 20.0]);
         assert_eq!(d.counts, vec![2, 3]);
@@ -441,10 +684,38 @@ mod tests {
         let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::Amount);
         spec.top_n = Some(2);
         let d = run(&spec);
-        assert_eq!(d.categories, vec!["A", "B", OTHERS]);
+        assert_eq!(
+            d.categories,
+            vec![Key::value("A"), Key::value("B"), Key::Other]
+        );
         assert_eq!(d.series[0].values, vec![150.0, 30.0, 30.0]);
         assert_eq!(d.counts, vec![2, 1, 2]);
         assert_eq!(d.total, 210.0);
+    }
+
+    #[test]
+    fn missing_values_are_their_own_bucket_and_can_be_kept_in_the_top() {
+        let mut spec = ChartSpec::new(Dimension::Field(Field::Province), Measure::Amount);
+        spec.top_n = None;
+        let d = run(&spec);
+        assert_eq!(
+            d.categories,
+            vec![
+                Key::value("Cuneo"),
+                Key::value("Torino"),
+                Key::Missing,
+                Key::value("Asti")
+            ]
+        );
+        spec.top_n = Some(2);
+        spec.measure = Measure::MedianGrant;
+        let d = run(&spec);
+        // Medians: Cuneo 65, Torino 50, missing 20, Asti 10.
+        assert_eq!(
+            d.categories,
+            vec![Key::value("Cuneo"), Key::value("Torino"), Key::Other]
+        );
+        assert_eq!(d.series[0].values, vec![65.0, 50.0, 15.0]);
     }
 
     #[test]
@@ -452,11 +723,11 @@ mod tests {
         let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::Amount);
         spec.split = Some(Dimension::Field(Field::Province));
         let d = run(&spec);
-        assert_eq!(d.series[0].name, "Cuneo");
+        assert_eq!(d.series[0].key, Some(Key::value("Cuneo")));
         let cuneo = &d.series[0].values;
         assert_eq!(cuneo, &vec![100.0, 30.0, 0.0, 0.0]);
         assert_eq!(d.category_value(0), 150.0);
-        assert!(d.series.iter().any(|s| s.name == NO_VALUE));
+        assert!(d.series.iter().any(|s| s.key == Some(Key::Missing)));
     }
 
     #[test]
@@ -464,7 +735,35 @@ mod tests {
         let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::MedianGrant);
         spec.sort = SortBy::Name;
         let d = run(&spec);
-        assert_eq!(d.categories, vec!["A", "B", "C", "D"]);
+        assert_eq!(d.categories, values(&["A", "B", "C", "D"]));
         assert_eq!(d.series[0].values[0], 75.0);
+    }
+
+    #[test]
+    fn projects_without_a_start_are_undated_by_year() {
+        let rows = df!(
+            "start_date" => [chrono::NaiveDate::from_ymd_opt(2019, 3, 1), None],
+            "amount_granted" => [10.0, 5.0],
+        )
+        .unwrap();
+        let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
+        let mut spec = ChartSpec::new(Dimension::Year, Measure::Amount);
+        spec.sort = SortBy::Name;
+        let d = aggregate(t.clone().lazy(), t.schema(), &spec).unwrap();
+        assert_eq!(d.categories, vec![Key::value("2019"), Key::Undated]);
+    }
+
+    #[test]
+    fn unknown_field_names_the_choices() {
+        let t = df!("Sede" => ["Alba"]).unwrap();
+        let err = Dimension::resolve(t.schema(), "colore")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field 'colore'"), "{err}");
+        assert!(err.contains("Sede"), "{err}");
+        assert_eq!(
+            Dimension::resolve(t.schema(), "sede").unwrap(),
+            Dimension::Column("Sede".into())
+        );
     }
 }

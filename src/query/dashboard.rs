@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 
-use super::chart::{ChartData, ChartSpec, Dimension, Measure, aggregate};
+use super::chart::{ChartData, ChartSpec, Dimension, Measure, aggregate, amount_expr};
 use super::filters::Filters;
-use super::summary::{NO_VALUE, amount_expr};
+use super::key::Key;
 use super::territory::{self, TerritoryPoint};
 use super::yearly::{YearlySpend, planned_by_year};
 use crate::data::schema::Field;
@@ -32,7 +32,7 @@ pub struct Kpis {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Facet {
     pub column: String,
-    pub values: Vec<(String, u64)>,
+    pub values: Vec<(Key, u64)>,
 }
 
 /// The columns offered as filters, in the order the side panel shows them.
@@ -218,7 +218,7 @@ fn facet(masked: &Masked, field: Field) -> PolarsResult<Facet> {
         lf
     };
     let counts = lf
-        .with_column(col(name).cast(DataType::String).fill_null(lit(NO_VALUE)))
+        .with_column(col(name).cast(DataType::String))
         .group_by([col(name)])
         .agg([len().cast(DataType::UInt64).alias("n")])
         .sort_by_exprs(
@@ -234,7 +234,10 @@ fn facet(masked: &Masked, field: Field) -> PolarsResult<Facet> {
         values: keys
             .iter()
             .zip(ns.iter())
-            .map(|(k, n)| (k.unwrap_or(NO_VALUE).to_string(), n.unwrap_or(0)))
+            .map(|(k, n)| {
+                let key = k.map(Key::value).unwrap_or(Key::Missing);
+                (key, n.unwrap_or(0))
+            })
             .collect(),
     })
 }
@@ -319,7 +322,9 @@ mod tests {
         assert_eq!(all.kpis.projects, 34);
         assert_eq!(all.kpis.all_projects, 34);
         let mut request = Request::default();
-        request.filters.toggle("programme", "WeCaRe Misura 1");
+        request
+            .filters
+            .toggle("programme", Key::value("WeCaRe Misura 1"));
         let wecare = compute(&d.table, &request).unwrap();
         assert_eq!(wecare.kpis.projects, 22);
         assert_eq!(wecare.kpis.granted, 6_400_000.0);
@@ -332,7 +337,7 @@ mod tests {
             programmes
                 .values
                 .iter()
-                .any(|(k, n)| k == "WeCaRe Misura 1" && *n == 22)
+                .any(|(k, n)| k.as_value() == Some("WeCaRe Misura 1") && *n == 22)
         );
         assert!(programmes.values.len() > 1);
         // Other facets follow the programme filter: Torino has 10 WeCaRe projects.
@@ -345,7 +350,7 @@ mod tests {
             provinces
                 .values
                 .iter()
-                .any(|(k, n)| k == "Torino" && *n == 10)
+                .any(|(k, n)| k.as_value() == Some("Torino") && *n == 10)
         );
         assert_eq!(provinces.values.iter().map(|(_, n)| n).sum::<u64>(), 22);
         // Bubbles sit on the reference coordinates.

@@ -1,20 +1,20 @@
 //! The user's filters as one polars predicate. A value filter on a multi-valued column keeps a
-//! project when any of its values is selected; the special value [`NO_VALUE`] selects projects
-//! without a value. The year range keeps projects active in any year of the range.
+//! project when any of its values is selected; [`Key::Missing`] selects projects without a
+//! value. The year range keeps projects active in any year of the range.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::summary::NO_VALUE;
+use super::key::Key;
 use crate::data::schema::Field;
 
 /// Active filters. Serialised in the settings so they survive a restart.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Filters {
     /// Column → selected values.
-    pub values: BTreeMap<String, BTreeSet<String>>,
+    pub values: BTreeMap<String, BTreeSet<Key>>,
     /// First and last year (inclusive) a project must be active in.
     pub years: Option<(i32, i32)>,
     /// Free text searched in title and abstract (case-insensitive).
@@ -34,15 +34,15 @@ impl Filters {
             + usize::from(!self.text.trim().is_empty())
     }
 
-    pub fn is_selected(&self, column: &str, value: &str) -> bool {
+    pub fn is_selected(&self, column: &str, value: &Key) -> bool {
         self.values.get(column).is_some_and(|v| v.contains(value))
     }
 
     /// Adds or removes one value.
-    pub fn toggle(&mut self, column: &str, value: &str) {
+    pub fn toggle(&mut self, column: &str, value: Key) {
         let set = self.values.entry(column.to_string()).or_default();
-        if !set.remove(value) {
-            set.insert(value.to_string());
+        if !set.remove(&value) {
+            set.insert(value);
         }
         if set.is_empty() {
             self.values.remove(column);
@@ -121,19 +121,21 @@ impl Filters {
     }
 }
 
-fn value_matches(column: &str, is_list: bool, value: &str) -> Expr {
-    match (is_list, value == NO_VALUE) {
-        (false, true) => col(column).is_null(),
-        (false, false) => col(column)
+/// Whether a row has `value` in `column`. The remainder of a top N names no rows.
+fn value_matches(column: &str, is_list: bool, value: &Key) -> Expr {
+    match (is_list, value) {
+        (_, Key::Other) => lit(false),
+        (false, Key::Missing | Key::Undated) => col(column).is_null(),
+        (false, Key::Value(v)) => col(column)
             .cast(DataType::String)
-            .eq(lit(value.to_string()))
+            .eq(lit(v.clone()))
             .fill_null(lit(false)),
-        (true, true) => col(column)
+        (true, Key::Missing | Key::Undated) => col(column)
             .is_null()
             .or(col(column).list().len().eq(lit(0))),
-        (true, false) => col(column)
+        (true, Key::Value(v)) => col(column)
             .list()
-            .contains(lit(value.to_string()), false)
+            .contains(lit(v.clone()), false)
             .fill_null(lit(false)),
     }
 }
@@ -184,8 +186,8 @@ mod tests {
     fn values_years_and_text_combine() {
         let mut f = Filters::default();
         assert_eq!(titles(&f).len(), 3);
-        f.toggle("province", "Cuneo");
-        f.toggle("province", "Torino");
+        f.toggle("province", Key::value("Cuneo"));
+        f.toggle("province", Key::value("Torino"));
         assert_eq!(titles(&f), vec!["Reti di prossimità", "Abitare solidale"]);
         f.years = Some((2020, 2022));
         assert_eq!(titles(&f), vec!["Abitare solidale"]);
@@ -193,7 +195,7 @@ mod tests {
         f.text = "reti".into();
         assert_eq!(titles(&f), vec!["Reti di prossimità", "Abitare solidale"]);
         assert_eq!(f.active_count(), 2);
-        f.toggle("province", "Torino");
+        f.toggle("province", Key::value("Torino"));
         assert_eq!(titles(&f), vec!["Reti di prossimità"]);
     }
 
@@ -214,19 +216,23 @@ mod tests {
     #[test]
     fn multi_valued_and_missing_values() {
         let mut f = Filters::default();
-        f.toggle("age_groups", "Età senile");
+        f.toggle("age_groups", Key::value("Età senile"));
         assert_eq!(titles(&f), vec!["Reti di prossimità"]);
-        f.toggle("age_groups", NO_VALUE);
+        f.toggle("age_groups", Key::Missing);
         assert_eq!(titles(&f), vec!["Reti di prossimità", "Lavoro"]);
         let mut g = Filters::default();
-        g.toggle("province", NO_VALUE);
+        g.toggle("province", Key::Missing);
         assert_eq!(titles(&g), vec!["Lavoro"]);
+        // A value spelled like the missing bucket's display word is a value, not the bucket.
+        let mut h = Filters::default();
+        h.toggle("province", Key::value("(non indicato)"));
+        assert!(titles(&h).is_empty());
     }
 
     #[test]
     fn except_ignores_one_filter() {
         let mut f = Filters::default();
-        f.toggle("province", "Cuneo");
+        f.toggle("province", Key::value("Cuneo"));
         let t = table();
         assert!(f.predicate(t.schema(), Some("province")).is_none());
         assert!(f.predicate(t.schema(), None).is_some());

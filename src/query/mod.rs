@@ -1,10 +1,17 @@
 //! Questions asked of the canonical table, as polars pipelines. No egui in here.
+//!
+//! [`chart`] is the one query engine (specification → chart data); the dashboard, the command
+//! line, the exports and the compare tab all ask it.
 
 pub mod chart;
 pub mod dashboard;
 pub mod filters;
+pub mod key;
 pub mod summary;
 pub mod territory;
+pub mod values;
 pub mod yearly;
 
-pub use summary::{Group, QueryError, Summary, summarise};
+pub use chart::QueryError;
+pub use key::Key;
+pub use summary::{Group, Summary, summarise};

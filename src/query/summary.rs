@@ -1,196 +1,93 @@
-//! Totals and groups: how many projects and how many euros, overall and by a field.
+//! Totals and groups for the command line's `summary`: how many projects and how many euros,
+//! overall and by a field — the chart engine's [`ChartData`] for "amount by FIELD", every
+//! category kept, seen as rows.
 //!
 //! The amount of a project is the granted amount, or the spent amount when no granted amount is
 //! known. For a multi-valued field (target groups, partners) a project counts in each of its
 //! groups, so group sums may exceed the total.
 
 use polars::prelude::*;
-use serde::Serialize;
 
-use crate::data::schema::{Field, Kind, SOURCE};
-
-/// Key of the group of projects without a value.
-pub const NO_VALUE: &str = "(non indicato)";
-/// Key of the group of projects without dates, when grouping by year.
-pub const NO_DATES: &str = "senza date";
-
-/// Why a question cannot be answered.
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    #[error(
-        "unknown field '{name}': use a canonical field ({canonical}), 'year' or a column of the file ({extra})"
-    )]
-    UnknownField {
-        name: String,
-        canonical: String,
-        extra: String,
-    },
-    #[error("{0}")]
-    Polars(#[from] PolarsError),
-}
+use super::chart::{ChartData, ChartSpec, Dimension, Measure, QueryError, SortBy, query};
+use super::filters::Filters;
+use super::key::Key;
 
 /// One group of a summary.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Group {
-    pub key: String,
+    pub key: Key,
     pub rows: u64,
     pub amount: f64,
 }
 
 /// Projects and euros in all, and by group.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     pub rows: u64,
     pub total_amount: f64,
     pub groups: Vec<Group>,
-    /// The column grouped by, as resolved.
-    #[serde(skip)]
-    pub by: Option<String>,
+    /// The dimension grouped by.
+    pub by: Option<Dimension>,
     /// Whether a project may count in several groups.
-    #[serde(skip)]
     pub multi_valued: bool,
 }
 
-/// The amount of each project: granted, or spent when granted is unknown.
-pub fn amount_expr() -> Expr {
-    coalesce(&[
-        col(Field::AmountGranted.name()),
-        col(Field::AmountSpent.name()),
-    ])
+/// The specification `summary --by FIELD` answers: amounts by the field, every group, largest
+/// first (years in calendar order).
+pub fn summary_spec(by: Dimension) -> ChartSpec {
+    let mut spec = ChartSpec::new(by, Measure::Amount);
+    spec.top_n = None;
+    if spec.dimension == Dimension::Year {
+        spec.sort = SortBy::Name;
+    }
+    spec
 }
 
-/// What to group by: a canonical column, the start year, or an original column.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GroupBy {
-    Column(String),
-    Year,
+impl Summary {
+    /// The summary view of a chart's data.
+    pub fn from_chart(data: &ChartData) -> Summary {
+        Summary {
+            rows: data.projects,
+            total_amount: data.total,
+            groups: data
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(i, key)| Group {
+                    key: key.clone(),
+                    rows: data.counts[i],
+                    amount: data.category_value(i),
+                })
+                .collect(),
+            by: Some(data.spec.dimension.clone()),
+            multi_valued: data.multi_valued,
+        }
+    }
 }
 
-/// Resolves a user's `--by` word against the table.
-pub fn resolve_by(table: &DataFrame, name: &str) -> Result<GroupBy, QueryError> {
-    let trimmed = name.trim();
-    let lower = trimmed.to_lowercase();
-    if matches!(lower.as_str(), "year" | "anno" | "start_year") {
-        return Ok(GroupBy::Year);
+/// Counts and sums the filtered table, overall and (optionally) by a field.
+pub fn summarise_filtered(
+    table: &DataFrame,
+    filters: &Filters,
+    by: Option<&str>,
+) -> Result<Summary, QueryError> {
+    let dimension = match by {
+        Some(name) => Dimension::resolve(table.schema(), name)?,
+        None => Dimension::Field(crate::data::schema::Field::Programme),
+    };
+    let data = query(table, filters, &summary_spec(dimension))?;
+    let mut summary = Summary::from_chart(&data);
+    if by.is_none() {
+        summary.groups.clear();
+        summary.by = None;
+        summary.multi_valued = false;
     }
-    if let Some(f) = Field::parse(trimmed)
-        && f.kind() != Kind::Composite
-    {
-        return Ok(GroupBy::Column(f.name().to_string()));
-    }
-    let names = table.get_column_names();
-    if let Some(n) = names
-        .iter()
-        .find(|n| n.as_str() == trimmed)
-        .or_else(|| names.iter().find(|n| n.to_lowercase() == lower))
-    {
-        return Ok(GroupBy::Column(n.to_string()));
-    }
-    let canonical: Vec<&str> = Field::columns().map(|f| f.name()).chain([SOURCE]).collect();
-    let extra: Vec<String> = names
-        .iter()
-        .filter(|n| {
-            !canonical.contains(&n.as_str()) && n.as_str() != crate::data::schema::SOURCE_ROW
-        })
-        .map(|n| n.to_string())
-        .collect();
-    Err(QueryError::UnknownField {
-        name: trimmed.to_string(),
-        canonical: canonical.join(", "),
-        extra: if extra.is_empty() {
-            "none".to_string()
-        } else {
-            extra.join(", ")
-        },
-    })
+    Ok(summary)
 }
 
 /// Counts and sums the table, overall and (optionally) by a field.
 pub fn summarise(table: &DataFrame, by: Option<&str>) -> Result<Summary, QueryError> {
-    let totals = table
-        .clone()
-        .lazy()
-        .select([
-            len().cast(DataType::UInt64).alias("rows"),
-            amount_expr().sum().alias("amount"),
-        ])
-        .collect()?;
-    let rows = totals.column("rows")?.u64()?.get(0).unwrap_or(0);
-    let total_amount = totals.column("amount")?.f64()?.get(0).unwrap_or(0.0);
-    let Some(by) = by else {
-        return Ok(Summary {
-            rows,
-            total_amount,
-            groups: Vec::new(),
-            by: None,
-            multi_valued: false,
-        });
-    };
-    let group_by = resolve_by(table, by)?;
-    let (key, multi_valued, label) = match &group_by {
-        GroupBy::Year => (
-            col(Field::StartDate.name())
-                .dt()
-                .year()
-                .cast(DataType::String)
-                .fill_null(lit(NO_DATES)),
-            false,
-            "year".to_string(),
-        ),
-        GroupBy::Column(name) => {
-            let multi = matches!(table.column(name)?.dtype(), DataType::List(_));
-            (col(name.as_str()), multi, name.clone())
-        }
-    };
-    let mut lf = table
-        .clone()
-        .lazy()
-        .select([key.alias("key"), amount_expr().alias("amount")]);
-    if multi_valued {
-        lf = lf.explode(
-            cols(["key"]),
-            ExplodeOptions {
-                empty_as_null: true,
-                keep_nulls: true,
-            },
-        );
-    }
-    let sort = if group_by == GroupBy::Year {
-        SortMultipleOptions::default()
-    } else {
-        SortMultipleOptions::default().with_order_descending_multi([true, false])
-    };
-    let sort_by = if group_by == GroupBy::Year {
-        vec![col("key")]
-    } else {
-        vec![col("amount"), col("key")]
-    };
-    let grouped = lf
-        .with_column(col("key").cast(DataType::String).fill_null(lit(NO_VALUE)))
-        .group_by([col("key")])
-        .agg([
-            len().cast(DataType::UInt64).alias("rows"),
-            col("amount").sum().alias("amount"),
-        ])
-        .sort_by_exprs(sort_by, sort)
-        .collect()?;
-    let keys = grouped.column("key")?.str()?;
-    let counts = grouped.column("rows")?.u64()?;
-    let amounts = grouped.column("amount")?.f64()?;
-    let groups = (0..grouped.height())
-        .map(|i| Group {
-            key: keys.get(i).unwrap_or(NO_VALUE).to_string(),
-            rows: counts.get(i).unwrap_or(0),
-            amount: amounts.get(i).unwrap_or(0.0),
-        })
-        .collect();
-    Ok(Summary {
-        rows,
-        total_amount,
-        groups,
-        by: Some(label),
-        multi_valued,
-    })
+    summarise_filtered(table, &Filters::default(), by)
 }
 
 #[cfg(test)]
@@ -216,6 +113,7 @@ mod tests {
         let s = summarise(&table(), None).unwrap();
         assert_eq!(s.rows, 3);
         assert_eq!(s.total_amount, 180.0);
+        assert!(s.groups.is_empty());
     }
 
     #[test]
@@ -225,17 +123,17 @@ mod tests {
             s.groups,
             vec![
                 Group {
-                    key: "Cuneo".into(),
+                    key: Key::value("Cuneo"),
                     rows: 1,
                     amount: 100.0
                 },
                 Group {
-                    key: NO_VALUE.into(),
+                    key: Key::Missing,
                     rows: 1,
                     amount: 50.0
                 },
                 Group {
-                    key: "Torino".into(),
+                    key: Key::value("Torino"),
                     rows: 1,
                     amount: 30.0
                 },
@@ -247,13 +145,16 @@ mod tests {
     fn groups_by_original_header_case_insensitively() {
         let s = summarise(&table(), Some("sede")).unwrap();
         assert_eq!(s.groups.len(), 3);
-        assert_eq!(s.by.as_deref(), Some("Sede"));
+        assert_eq!(s.by, Some(Dimension::Column("Sede".into())));
     }
 
     #[test]
-    fn unknown_field_names_the_choices() {
-        let err = summarise(&table(), Some("colore")).unwrap_err().to_string();
-        assert!(err.contains("unknown field 'colore'"));
-        assert!(err.contains("Sede"));
+    fn filters_apply_before_grouping() {
+        let mut filters = Filters::default();
+        filters.toggle("province", Key::Missing);
+        let s = summarise_filtered(&table(), &filters, Some("province")).unwrap();
+        assert_eq!(s.rows, 1);
+        assert_eq!(s.total_amount, 50.0);
+        assert_eq!(s.groups.len(), 1);
     }
 }

@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::summary::amount_expr;
+use super::chart::amount_expr;
 use crate::data::reference;
 use crate::data::schema::Field;
 
@@ -158,7 +158,9 @@ mod tests {
     fn municipalities_are_placed_on_their_coordinates() {
         let d = sample::load().unwrap();
         let mut request = Request::default();
-        request.filters.toggle("programme", "WeCaRe Misura 1");
+        request
+            .filters
+            .toggle("programme", crate::query::Key::value("WeCaRe Misura 1"));
         let wecare = compute(&d.table, &request).unwrap();
         // WeCaRe names one seat municipality per project: 22 of them, all known to ISTAT.
         assert_eq!(wecare.municipalities.len(), 22);

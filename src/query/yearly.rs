@@ -5,7 +5,7 @@
 use polars::lazy::dsl;
 use polars::prelude::*;
 
-use super::summary::amount_expr;
+use super::chart::amount_expr;
 use crate::data::schema::Field;
 
 /// Spend per calendar year, and what could not be placed.
@@ -18,6 +18,8 @@ pub struct YearlySpend {
     /// Amount of projects without dates (or with the end before the start).
     pub undated_amount: f64,
     pub undated_projects: u64,
+    /// All projects, dated or not, each counted once.
+    pub all_projects: u64,
 }
 
 fn days(e: Expr) -> Expr {
@@ -49,10 +51,14 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
     let dated = col("__s").is_not_null().and(col("__e").gt_eq(col("__s")));
     let undated = base
         .clone()
-        .filter(dated.clone().not())
         .select([
-            col("__a").sum().fill_null(lit(0.0)).alias("a"),
-            len().cast(DataType::UInt64).alias("n"),
+            col("__a")
+                .filter(dated.clone().not())
+                .sum()
+                .fill_null(lit(0.0))
+                .alias("a"),
+            dated.clone().not().sum().cast(DataType::UInt64).alias("n"),
+            len().cast(DataType::UInt64).alias("all"),
         ])
         .collect()?;
     let spread = base
@@ -116,6 +122,7 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
             .collect(),
         undated_amount: undated.column("a")?.f64()?.get(0).unwrap_or(0.0),
         undated_projects: undated.column("n")?.u64()?.get(0).unwrap_or(0),
+        all_projects: undated.column("all")?.u64()?.get(0).unwrap_or(0),
     })
 }
 
@@ -125,11 +132,15 @@ impl YearlySpend {
         use super::chart::{
             ChartData, ChartSeries, ChartSpec, Dimension, Measure, Orientation, SortBy,
         };
-        let mut categories: Vec<String> = self.years.iter().map(|y| y.to_string()).collect();
+        let mut categories: Vec<super::key::Key> = self
+            .years
+            .iter()
+            .map(|y| super::key::Key::value(y.to_string()))
+            .collect();
         let mut values = self.amounts.clone();
         let mut counts = self.projects.clone();
         if self.undated_projects > 0 {
-            categories.push(super::summary::NO_DATES.to_string());
+            categories.push(super::key::Key::Undated);
             values.push(self.undated_amount);
             counts.push(self.undated_projects);
         }
@@ -140,12 +151,10 @@ impl YearlySpend {
         ChartData {
             spec,
             total: values.iter().sum(),
+            projects: self.all_projects,
             categories,
             counts,
-            series: vec![ChartSeries {
-                name: String::new(),
-                values,
-            }],
+            series: vec![ChartSeries { key: None, values }],
             multi_valued: false,
         }
     }
@@ -205,5 +214,6 @@ mod tests {
         assert_eq!(y.projects, vec![1, 2, 1]);
         assert_eq!(y.undated_amount, 500.0);
         assert_eq!(y.undated_projects, 1);
+        assert_eq!(y.all_projects, 3);
     }
 }

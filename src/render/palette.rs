@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::query::Key;
+
 /// RGB colours, safe for the common forms of colour blindness.
 pub const PALETTE: [[u8; 3]; 14] = [
     [0, 114, 178],   // blue
@@ -21,7 +23,7 @@ pub const PALETTE: [[u8; 3]; 14] = [
     [170, 68, 153],  // purple
 ];
 
-/// Grey for "Altri" and missing values.
+/// Grey for the buckets: the top-N remainder, missing values, undated projects.
 pub const NEUTRAL: [u8; 3] = [150, 150, 150];
 
 /// Categories → colour indices, assigned once (in the order given) and then kept.
@@ -39,24 +41,17 @@ impl ColorMap {
         }
     }
 
-    /// The colour of a category: its assigned one, grey for "Altri"/missing, otherwise a colour
+    /// The colour of a category: its assigned one, grey for a bucket, otherwise a colour
     /// derived from its position.
-    pub fn color(&self, category: &str, position: usize) -> [u8; 3] {
-        if is_neutral(category) {
+    pub fn color(&self, category: &Key, position: usize) -> [u8; 3] {
+        let Key::Value(name) = category else {
             return NEUTRAL;
-        }
-        match self.assigned.get(category) {
+        };
+        match self.assigned.get(name) {
             Some(i) => PALETTE[*i],
             None => PALETTE[position % PALETTE.len()],
         }
     }
-}
-
-/// Categories drawn in grey.
-pub fn is_neutral(category: &str) -> bool {
-    category == crate::query::chart::OTHERS
-        || category == crate::query::summary::NO_VALUE
-        || category == crate::query::summary::NO_DATES
 }
 
 #[cfg(test)]
@@ -68,9 +63,12 @@ mod tests {
         let mut map = ColorMap::default();
         map.assign(["WeCaRe", "Cariplo"]);
         map.assign(["Cariplo", "PNRR"]);
-        assert_eq!(map.color("WeCaRe", 5), PALETTE[0]);
-        assert_eq!(map.color("Cariplo", 0), PALETTE[1]);
-        assert_eq!(map.color("PNRR", 0), PALETTE[2]);
-        assert_eq!(map.color("Altri", 0), NEUTRAL);
+        assert_eq!(map.color(&Key::value("WeCaRe"), 5), PALETTE[0]);
+        assert_eq!(map.color(&Key::value("Cariplo"), 0), PALETTE[1]);
+        assert_eq!(map.color(&Key::value("PNRR"), 0), PALETTE[2]);
+        assert_eq!(map.color(&Key::Other, 0), NEUTRAL);
+        assert_eq!(map.color(&Key::Missing, 0), NEUTRAL);
+        // A real category called "Altri" gets a colour like any other.
+        assert_eq!(map.color(&Key::value("Altri"), 3), PALETTE[3]);
     }
 }

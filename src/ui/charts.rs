@@ -2,16 +2,15 @@
 //! long names, truncated with the full name in the tooltip), euro axes in k€/M€, tooltips with the
 //! exact value, share and projects, and a click on a bar that asks to filter by its category.
 
-use std::collections::HashMap;
-
 use eframe::egui;
 use egui_plot::{AxisHints, Bar, BarChart, GridMark, Plot, PlotPoint};
 
 use super::Output;
 use crate::app::{AppState, Intent};
 use crate::format;
+use crate::query::Key;
 use crate::query::chart::{ChartData, Dimension, Measure, Orientation};
-use crate::render::palette::{ColorMap, is_neutral};
+use crate::render::palette::ColorMap;
 
 const LABEL_CHARS: usize = 26;
 
@@ -46,6 +45,19 @@ pub enum Colouring {
     Single(usize),
 }
 
+/// The index of the category a bar at `argument` belongs to.
+fn category_at(argument: f64, n: usize, horizontal: bool) -> Option<usize> {
+    let slot = argument.round();
+    if slot < 0.0 || slot as usize >= n {
+        return None;
+    }
+    Some(if horizontal {
+        n - 1 - slot as usize
+    } else {
+        slot as usize
+    })
+}
+
 /// Draws a chart and returns the category clicked, if any. `id` names the chart for hit-testing,
 /// `name` for people (its accessible label).
 #[allow(clippy::too_many_arguments)]
@@ -58,8 +70,9 @@ pub fn bar_chart(
     colouring: Colouring,
     height: f32,
     out: &mut Output,
-) -> Option<String> {
-    let t = state.settings.lang.texts();
+) -> Option<Key> {
+    let lang = state.settings.lang;
+    let t = lang.texts();
     let n = data.categories.len();
     if n == 0 {
         ui.add_sized([ui.available_width(), height], egui::Label::new(t.no_data));
@@ -85,21 +98,31 @@ pub fn bar_chart(
         }
     };
 
-    let counts: HashMap<String, (u64, f64)> = data
+    let labels: Vec<String> = data
         .categories
         .iter()
-        .enumerate()
-        .map(|(i, c)| (c.clone(), (data.counts[i], data.category_value(i))))
+        .map(|c| lang.key(c).into_owned())
+        .collect();
+    let per_category: Vec<(u64, f64)> = (0..n)
+        .map(|i| (data.counts[i], data.category_value(i)))
         .collect();
     let total = data.total;
-    let additive = measure.is_additive() && !data.multi_valued;
+    let shares = data.has_shares();
     let share_word = t.share_of_total;
     let projects_word = t.projects_word;
 
     let mut charts = Vec::with_capacity(series_count);
     let mut base = vec![0.0; n];
     for (si, series) in data.series.iter().enumerate() {
-        let series_color = rgb(colors.color(&series.name, si));
+        let series_name = series
+            .key
+            .as_ref()
+            .map(|k| lang.key(k).into_owned())
+            .unwrap_or_default();
+        let series_color = match &series.key {
+            Some(k) => rgb(colors.color(k, si)),
+            None => rgb(crate::render::palette::PALETTE[si]),
+        };
         let bars: Vec<Bar> = (0..n)
             .map(|i| {
                 let category = &data.categories[i];
@@ -110,7 +133,7 @@ pub fn bar_chart(
                 }
                 let fill = if series_count > 1 {
                     series_color
-                } else if is_neutral(category) {
+                } else if category.is_bucket() {
                     rgb(colors.color(category, i))
                 } else {
                     match colouring {
@@ -119,7 +142,7 @@ pub fn bar_chart(
                     }
                 };
                 let mut bar = Bar::new(argument, value)
-                    .name(category)
+                    .name(&labels[i])
                     .width(width)
                     .fill(fill);
                 if stacked {
@@ -137,19 +160,20 @@ pub fn bar_chart(
                 *b += v;
             }
         }
-        let counts = counts.clone();
-        let series_name = series.name.clone();
-        let chart = BarChart::new(series.name.clone(), bars)
+        let per_category = per_category.clone();
+        let chart = BarChart::new(series_name.clone(), bars)
             .color(series_color)
             .element_formatter(Box::new(move |bar, _| {
-                let (projects, category_value) = counts.get(&bar.name).copied().unwrap_or((0, 0.0));
+                let (projects, category_value) = category_at(bar.argument, n, horizontal)
+                    .map(|i| per_category[i])
+                    .unwrap_or((0, 0.0));
                 let mut text = bar.name.clone();
                 if !series_name.is_empty() {
                     text.push_str(&format!(" · {series_name}"));
                 }
                 text.push('\n');
                 text.push_str(&value_text(measure, bar.value, projects_word));
-                if additive && total > 0.0 {
+                if shares {
                     text.push_str(&format!(
                         " ({} {share_word})",
                         format::percent(bar.value / total)
@@ -174,7 +198,7 @@ pub fn bar_chart(
         charts.push(chart);
     }
 
-    let categories = data.categories.clone();
+    let axis_labels = labels.clone();
     let category_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
         let v = mark.value.round();
         if (mark.value - v).abs() > 1e-6 || v < 0.0 || v as usize >= n {
@@ -185,7 +209,7 @@ pub fn bar_chart(
         } else {
             v as usize
         };
-        truncate(&categories[i], if horizontal { LABEL_CHARS } else { 14 })
+        truncate(&axis_labels[i], if horizontal { LABEL_CHARS } else { 14 })
     };
     let value_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
         if measure.is_money() {
@@ -254,7 +278,7 @@ pub fn bar_chart(
                 } else {
                     PlotPoint::new(pos(i), values[i] / 2.0)
                 };
-                (data.categories[i].clone(), plot_ui.screen_from_plot(point))
+                (labels[i].clone(), plot_ui.screen_from_plot(point))
             })
             .collect();
         let clicked = if plot_ui.response().clicked() {
@@ -286,22 +310,28 @@ pub fn bar_chart(
     let (centres, clicked) = response.inner;
     out.bar_centres.insert(id.to_string(), centres);
     let clicked = clicked.map(|i| data.categories[i].clone());
-    if let Some(category) = &clicked
-        && category != crate::query::chart::OTHERS
-    {
-        let intent = match &data.spec.dimension {
-            Dimension::Year => category
-                .parse::<i32>()
-                .ok()
-                .map(|y| Intent::SetYears(Some((y, y)))),
-            dim => Some(Intent::ToggleFilter {
-                column: dim.column(),
-                value: category.clone(),
-            }),
-        };
-        out.intents.extend(intent);
+    if let Some(category) = &clicked {
+        out.intents
+            .extend(filter_intent(&data.spec.dimension, category));
     }
     clicked
+}
+
+/// What clicking a category asks for: a filter on it; nothing for the top-N remainder (it names
+/// no single value) or for undated projects.
+fn filter_intent(dimension: &Dimension, category: &Key) -> Option<Intent> {
+    match (dimension, category) {
+        (_, Key::Other) => None,
+        (Dimension::Year, Key::Value(y)) => y
+            .parse::<i32>()
+            .ok()
+            .map(|y| Intent::SetYears(Some((y, y)))),
+        (Dimension::Year, _) => None,
+        (dim, key) => Some(Intent::ToggleFilter {
+            column: dim.column(),
+            value: key.clone(),
+        }),
+    }
 }
 
 /// A chart's title with its notes (overlapping categories).

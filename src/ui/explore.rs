@@ -129,15 +129,14 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                     ui.strong(label(lang, &spec.dimension));
                     ui.strong(t.kpi_projects);
                     for s in &data.series {
-                        ui.strong(if s.name.is_empty() {
-                            lang.measure(spec.measure).to_string()
-                        } else {
-                            s.name.clone()
+                        ui.strong(match &s.key {
+                            None => lang.measure(spec.measure).to_string(),
+                            Some(k) => lang.key(k).into_owned(),
                         });
                     }
                     ui.end_row();
                     for (i, category) in data.categories.iter().enumerate() {
-                        ui.label(category);
+                        ui.label(lang.key(category));
                         ui.label(format::count(data.counts[i] as usize));
                         for s in &data.series {
                             ui.label(charts::value_text(

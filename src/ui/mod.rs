@@ -158,7 +158,7 @@ fn active_filters(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         };
         for (column, values) in &filters.values {
             for value in values {
-                let chip = format!("{}: {value}  ×", label_of(column));
+                let chip = format!("{}: {}  ×", label_of(column), lang.key(value));
                 if ui.button(chip).clicked() {
                     out.intents.push(Intent::ToggleFilter {
                         column: column.clone(),

@@ -172,7 +172,8 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                     }
                     for (value, count) in facet.values.iter().take(MAX_VALUES) {
                         let mut checked = filters.is_selected(&facet.column, value);
-                        let label = format!("{value} ({})", format::count(*count as usize));
+                        let label =
+                            format!("{} ({})", lang.key(value), format::count(*count as usize));
                         if ui.checkbox(&mut checked, label).changed() {
                             out.intents.push(Intent::ToggleFilter {
                                 column: facet.column.clone(),

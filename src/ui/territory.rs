@@ -289,7 +289,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         {
             out.intents.push(Intent::ToggleFilter {
                 column: column.into(),
-                value: p.name.clone(),
+                value: crate::query::Key::value(p.name.clone()),
             });
         }
         let ui = &mut cols[1];
