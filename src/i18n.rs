@@ -323,6 +323,14 @@ pub const EN: Texts = Texts {
 };
 
 impl Lang {
+    /// The language's code (`it`, `en`), as PDF metadata and file names want it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::It => "it",
+            Lang::En => "en",
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::It => &IT,
@@ -381,6 +389,14 @@ impl Lang {
             Dimension::Field(f) => self.field(*f).to_string(),
             Dimension::Year => self.texts().year.to_string(),
             Dimension::Column(c) => c.clone(),
+        }
+    }
+
+    /// The label of a table column: a canonical field's name, otherwise the column as written.
+    pub fn column(self, column: &str) -> String {
+        match Field::parse(column) {
+            Some(f) if f.name() == column => self.field(f).to_string(),
+            _ => column.to_string(),
         }
     }
 

@@ -13,21 +13,6 @@ use cruscotto::data::{LoadOptions, load_paths, sample as embedded};
 use cruscotto::query::summarise;
 use polars::prelude::*;
 
-/// Province sigla → official name, for the provinces of the WeCaRe lead bodies.
-fn province_name(sigla: &str) -> String {
-    match sigla {
-        "TO" => "Torino",
-        "CN" => "Cuneo",
-        "AL" => "Alessandria",
-        "BI" => "Biella",
-        "VB" => "Verbano-Cusio-Ossola",
-        "NO" => "Novara",
-        "VC" => "Vercelli",
-        other => panic!("unexpected sigla {other}"),
-    }
-    .to_string()
-}
-
 fn loaded_sums(table: &DataFrame, by: &str) -> BTreeMap<String, f64> {
     summarise(table, Some(by))
         .unwrap()

@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{spec, spec_total};
+use common::{euro, spec, spec_total};
 use cruscotto::app::CruscottoApp;
 use cruscotto::app::settings::Settings;
 use eframe::egui;
@@ -52,19 +52,6 @@ fn app() -> Harness<'static, CruscottoApp> {
         });
     wait_idle(&mut h);
     h
-}
-
-/// Euros as the dashboard writes them, computed here without the program's formatter.
-fn euro(value: f64) -> String {
-    let digits = format!("{}", value.round() as u64);
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    format!("{out} €")
 }
 
 fn total_of_samples() -> f64 {

@@ -73,14 +73,7 @@ fn load(input: LoadInput, progress: ProgressSink) -> Result<Loaded, String> {
 
 /// What the window derives once from a freshly loaded dataset (also timed by `cruscotto bench`).
 pub fn prepare(dataset: Dataset) -> Loaded {
-    let programmes = crate::query::summarise(&dataset.table, Some("programme"))
-        .map(|s| {
-            s.groups
-                .into_iter()
-                .filter_map(|g| g.key.as_value().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default();
+    let programmes = crate::query::dashboard::programmes_by_amount(&dataset.table);
     let year_bounds = crate::query::dashboard::year_bounds(&dataset.table);
     Loaded {
         dataset,

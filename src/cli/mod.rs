@@ -3,18 +3,23 @@
 
 pub mod bench;
 pub mod check;
+pub mod export_chart;
 pub mod generate;
 pub mod summary;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use polars::prelude::DataFrame;
 
-use crate::data::{Field, LoadOptions, Mapping, ProgressSink};
+use crate::data::{Dataset, Field, LoadOptions, Mapping, ProgressSink, load_paths};
 use crate::i18n::Lang;
+use crate::query::chart::Measure;
+use crate::query::dashboard::programmes_by_amount;
 use crate::query::filters::Filters;
+use crate::render::decor::Provenance;
+use crate::render::palette::ColorMap;
 
 /// Cruscotto: explore how publicly funded social programmes spend their money.
 #[derive(Debug, Parser)]
@@ -37,6 +42,8 @@ pub enum Command {
     Generate(GenerateArgs),
     /// Times every step from file to dashboard, as the window runs them, and the peak memory.
     Bench(BenchArgs),
+    /// A chart of the files as SVG, PNG or PDF (the window's chart, without a window).
+    ExportChart(ExportChartArgs),
 }
 
 /// How the files are read and mapped.
@@ -209,6 +216,132 @@ pub struct BenchArgs {
     pub load: LoadArgs,
 }
 
+/// What is measured, on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum MeasureArg {
+    /// Sum of the amounts (granted, else spent).
+    #[default]
+    Amount,
+    Granted,
+    Spent,
+    /// Number of projects.
+    Count,
+    /// Mean grant.
+    Mean,
+    /// Median grant.
+    Median,
+}
+
+impl From<MeasureArg> for Measure {
+    fn from(m: MeasureArg) -> Measure {
+        match m {
+            MeasureArg::Amount => Measure::Amount,
+            MeasureArg::Granted => Measure::Granted,
+            MeasureArg::Spent => Measure::Spent,
+            MeasureArg::Count => Measure::Count,
+            MeasureArg::Mean => Measure::MeanGrant,
+            MeasureArg::Median => Measure::MedianGrant,
+        }
+    }
+}
+
+/// Where and how large a picture is written.
+#[derive(Debug, Args, Clone)]
+pub struct PictureArgs {
+    /// The file to write: .svg, .png or .pdf.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Width of the drawing (SVG units; PDF at 0.75 pt each).
+    #[arg(long, default_value_t = 1600.0)]
+    pub width: f32,
+    /// Height of the drawing.
+    #[arg(long, default_value_t = 900.0)]
+    pub height: f32,
+    /// PNG pixels per unit: 2 gives a 3200 × 1800 PNG for the default size.
+    #[arg(long, default_value_t = 2.0)]
+    pub scale: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportChartArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The categories: a canonical field, `year` or a column of the file.
+    #[arg(long, value_name = "FIELD")]
+    pub by: String,
+    /// One series per value of this field (stacked bars, or grouped with --grouped).
+    #[arg(long, value_name = "FIELD")]
+    pub split: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub measure: MeasureArg,
+    /// Keep the N largest categories and put the rest together (0: all).
+    #[arg(long, default_value_t = 12)]
+    pub top: usize,
+    /// Split series side by side instead of stacked.
+    #[arg(long)]
+    pub grouped: bool,
+    /// Vertical bars (years always are).
+    #[arg(long)]
+    pub vertical: bool,
+    /// Categories by name instead of by value.
+    #[arg(long = "sort-by-name")]
+    pub sort_by_name: bool,
+    /// The chart's title (default: made from the measure and the field).
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: LangArg,
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
+/// Files loaded for an export, with the filters, colours and provenance every verb needs.
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub filters: Filters,
+    pub colors: ColorMap,
+    pub provenance: Provenance,
+    pub lang: Lang,
+    files: Vec<PathBuf>,
+}
+
+impl Loaded {
+    pub fn open(
+        files: &[PathBuf],
+        load: &LoadArgs,
+        filters: &FilterArgs,
+        lang: LangArg,
+    ) -> Result<Loaded, String> {
+        let options = load.options()?;
+        let dataset = load_paths(files, &options).map_err(|e| e.to_string())?;
+        let filters = filters.filters(&dataset.table)?;
+        let colors = ColorMap::with(
+            programmes_by_amount(&dataset.table)
+                .iter()
+                .map(String::as_str),
+        );
+        let lang = Lang::from(lang);
+        let sources = dataset.sources.iter().map(|s| s.origin.label()).collect();
+        Ok(Loaded {
+            provenance: Provenance::new(sources, filters.clone(), lang),
+            dataset,
+            filters,
+            colors,
+            lang,
+            files: files.to_vec(),
+        })
+    }
+
+    /// Refuses an output path that is one of the loaded files.
+    pub fn refuse_overwrite(&self, out: &Path) -> Result<(), String> {
+        crate::export::refuse_sources(out, &self.files).map_err(|e| e.to_string())
+    }
+}
+
 /// Runs a subcommand, writing its output to `out`. Errors are one line naming the file.
 pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String> {
     match command {
@@ -216,5 +349,6 @@ pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String>
         Command::Check(args) => check::run(&args, out),
         Command::Generate(args) => generate::run(&args, out),
         Command::Bench(args) => bench::run(&args, out),
+        Command::ExportChart(args) => export_chart::run(&args, out),
     }
 }

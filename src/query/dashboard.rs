@@ -242,6 +242,19 @@ fn facet(masked: &Masked, field: Field) -> PolarsResult<Facet> {
     })
 }
 
+/// The programmes of a table, largest amount first: the order colours are assigned in, so a
+/// programme has the same colour on screen and in every file.
+pub fn programmes_by_amount(table: &DataFrame) -> Vec<String> {
+    super::summary::summarise(table, Some(Field::Programme.name()))
+        .map(|s| {
+            s.groups
+                .into_iter()
+                .filter_map(|g| g.key.as_value().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// First and last year with projects (start years, end years), for the period filter.
 pub fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
     let years = table

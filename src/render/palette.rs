@@ -26,6 +26,58 @@ pub const PALETTE: [[u8; 3]; 14] = [
 /// Grey for the buckets: the top-N remainder, missing values, undated projects.
 pub const NEUTRAL: [u8; 3] = [150, 150, 150];
 
+/// How bars are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colouring {
+    /// One colour per category, from the shared colour map (programmes).
+    ByCategory,
+    /// One colour (this palette index) for the whole single-series chart.
+    Single(usize),
+}
+
+/// How a chart of `dimension` is coloured when nothing else says: programmes by their own
+/// colours, everything else in the first palette colour.
+pub fn colouring_for(dimension: &crate::query::chart::Dimension) -> Colouring {
+    use crate::data::schema::Field;
+    use crate::query::chart::Dimension;
+    match dimension {
+        Dimension::Field(Field::Programme) => Colouring::ByCategory,
+        _ => Colouring::Single(0),
+    }
+}
+
+/// The colour of a bar — series `si` of category `ci` — on screen and in files alike: a split
+/// chart colours by series, otherwise by `colouring`; buckets are grey.
+pub fn bar_color(
+    colors: &ColorMap,
+    colouring: Colouring,
+    data: &crate::query::chart::ChartData,
+    si: usize,
+    ci: usize,
+) -> [u8; 3] {
+    if data.series.len() > 1 {
+        return series_color(colors, data, si);
+    }
+    let category = &data.categories[ci];
+    match colouring {
+        _ if category.is_bucket() => NEUTRAL,
+        Colouring::ByCategory => colors.color(category, ci),
+        Colouring::Single(k) => PALETTE[k % PALETTE.len()],
+    }
+}
+
+/// The colour of series `si` (its legend swatch).
+pub fn series_color(
+    colors: &ColorMap,
+    data: &crate::query::chart::ChartData,
+    si: usize,
+) -> [u8; 3] {
+    match &data.series[si].key {
+        Some(k) => colors.color(k, si),
+        None => PALETTE[si % PALETTE.len()],
+    }
+}
+
 /// Categories → colour indices, assigned once (in the order given) and then kept.
 #[derive(Debug, Clone, Default)]
 pub struct ColorMap {
@@ -33,6 +85,13 @@ pub struct ColorMap {
 }
 
 impl ColorMap {
+    /// A map with colours assigned to `categories` in order.
+    pub fn with<'a>(categories: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut map = ColorMap::default();
+        map.assign(categories);
+        map
+    }
+
     /// Assigns colours to categories that have none yet, in order.
     pub fn assign<'a>(&mut self, categories: impl IntoIterator<Item = &'a str>) {
         for c in categories {

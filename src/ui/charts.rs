@@ -10,7 +10,8 @@ use crate::app::{AppState, Intent};
 use crate::format;
 use crate::query::Key;
 use crate::query::chart::{ChartData, Dimension, Measure, Orientation};
-use crate::render::palette::ColorMap;
+pub use crate::render::palette::Colouring;
+use crate::render::palette::{ColorMap, bar_color, series_color};
 
 const LABEL_CHARS: usize = 26;
 
@@ -34,15 +35,6 @@ pub fn value_text(measure: Measure, value: f64, projects_word: &str) -> String {
     } else {
         format!("{} {projects_word}", format::count(value.round() as usize))
     }
-}
-
-/// How bars are coloured.
-#[derive(Clone, Copy)]
-pub enum Colouring {
-    /// One colour per category, from the shared colour map (programmes).
-    ByCategory,
-    /// One colour for the whole single-series chart.
-    Single(usize),
 }
 
 /// The index of the category a bar at `argument` belongs to.
@@ -119,28 +111,15 @@ pub fn bar_chart(
             .as_ref()
             .map(|k| lang.key(k).into_owned())
             .unwrap_or_default();
-        let series_color = match &series.key {
-            Some(k) => rgb(colors.color(k, si)),
-            None => rgb(crate::render::palette::PALETTE[si]),
-        };
+        let series_color = rgb(series_color(colors, data, si));
         let bars: Vec<Bar> = (0..n)
             .map(|i| {
-                let category = &data.categories[i];
                 let value = series.values[i];
                 let mut argument = pos(i);
                 if !stacked {
                     argument += (si as f64 - (series_count as f64 - 1.0) / 2.0) * width;
                 }
-                let fill = if series_count > 1 {
-                    series_color
-                } else if category.is_bucket() {
-                    rgb(colors.color(category, i))
-                } else {
-                    match colouring {
-                        Colouring::ByCategory => rgb(colors.color(category, i)),
-                        Colouring::Single(k) => rgb(crate::render::palette::PALETTE[k]),
-                    }
-                };
+                let fill = rgb(bar_color(colors, colouring, data, si, i));
                 let mut bar = Bar::new(argument, value)
                     .name(&labels[i])
                     .width(width)

@@ -151,14 +151,9 @@ fn active_filters(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
     let lang = state.settings.lang;
     let t = lang.texts();
     ui.horizontal_wrapped(|ui| {
-        let label_of = |column: &str| {
-            crate::data::schema::Field::parse(column)
-                .map(|f| lang.field(f).to_string())
-                .unwrap_or_else(|| column.to_string())
-        };
         for (column, values) in &filters.values {
             for value in values {
-                let chip = format!("{}: {}  ×", label_of(column), lang.key(value));
+                let chip = format!("{}: {}  ×", lang.column(column), lang.key(value));
                 if ui.button(chip).clicked() {
                     out.intents.push(Intent::ToggleFilter {
                         column: column.clone(),

@@ -97,3 +97,38 @@ pub fn row_where(df: &DataFrame, column: &str, value: &str) -> usize {
 pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 0.005
 }
+
+/// Whole euros as Cruscotto writes them (`3.149.000 €`), computed here without the program's
+/// formatter.
+pub fn euro(value: f64) -> String {
+    let digits = format!("{}", value.round() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    format!("{out} €")
+}
+
+/// Province sigla → official name, for the provinces of the WeCaRe lead bodies.
+pub fn province_name(sigla: &str) -> String {
+    match sigla {
+        "TO" => "Torino",
+        "CN" => "Cuneo",
+        "AL" => "Alessandria",
+        "BI" => "Biella",
+        "VB" => "Verbano-Cusio-Ossola",
+        "NO" => "Novara",
+        "VC" => "Vercelli",
+        other => panic!("unexpected sigla {other}"),
+    }
+    .to_string()
+}
+
+/// The text of a PDF's page, glyphs joined (lopdf puts each positioned glyph on its own line).
+pub fn pdf_text(bytes: &[u8], page: u32) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a valid PDF");
+    doc.extract_text(&[page]).expect("text").replace('\n', "")
+}
