@@ -204,3 +204,39 @@ fn exports_refuse_bad_names_and_loaded_sources() {
     );
     assert_eq!(err.trim().lines().count(), 1);
 }
+
+#[test]
+fn map_has_borders_one_bubble_per_place_and_the_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    for (level, expected) in [("province", 7), ("municipality", 22)] {
+        let out = dir.path().join(format!("{level}.svg"));
+        ok(cruscotto(&[
+            "export-map",
+            &wecare(),
+            "--level",
+            level,
+            "--out",
+            path(&out),
+        ]));
+        let svg = std::fs::read_to_string(&out).unwrap();
+        let doc = resvg::usvg::roxmltree::Document::parse(&svg).unwrap();
+        let bubbles: Vec<_> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("circle") && n.attribute("class") == Some("bubble"))
+            .collect();
+        // WeCaRe's 22 lead bodies sit in 7 provinces and 22 municipalities.
+        assert_eq!(bubbles.len(), expected, "{level}");
+        let borders = doc.descendants().filter(|n| n.has_tag_name("path")).count();
+        assert!(borders >= 127, "region and province borders: {borders}");
+        let lines = texts(&parse(&svg).unwrap());
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("ISTAT, Openpolis (CC BY 4.0)"))
+        );
+        assert!(
+            lines.contains(&"Torino".to_string()),
+            "the largest is named"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod check;
 pub mod export_chart;
+pub mod export_map;
 pub mod generate;
 pub mod summary;
 
@@ -18,6 +19,7 @@ use crate::i18n::Lang;
 use crate::query::chart::Measure;
 use crate::query::dashboard::programmes_by_amount;
 use crate::query::filters::Filters;
+use crate::query::territory::Level;
 use crate::render::decor::Provenance;
 use crate::render::palette::ColorMap;
 
@@ -44,6 +46,8 @@ pub enum Command {
     Bench(BenchArgs),
     /// A chart of the files as SVG, PNG or PDF (the window's chart, without a window).
     ExportChart(ExportChartArgs),
+    /// The territory map of the files as SVG, PNG or PDF.
+    ExportMap(ExportMapArgs),
 }
 
 /// How the files are read and mapped.
@@ -299,6 +303,44 @@ pub struct ExportChartArgs {
     pub load: LoadArgs,
 }
 
+/// What the map's bubbles stand on, on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum LevelArg {
+    /// One bubble per province, on its capital.
+    #[default]
+    Province,
+    /// One bubble per municipality, on its centre.
+    Municipality,
+}
+
+impl From<LevelArg> for Level {
+    fn from(l: LevelArg) -> Level {
+        match l {
+            LevelArg::Province => Level::Provinces,
+            LevelArg::Municipality => Level::Municipalities,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ExportMapArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t)]
+    pub level: LevelArg,
+    /// The map's title (default: "Importo per provincia" / "per comune").
+    #[arg(long)]
+    pub title: Option<String>,
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: LangArg,
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
 /// Files loaded for an export, with the filters, colours and provenance every verb needs.
 pub struct Loaded {
     pub dataset: Dataset,
@@ -350,5 +392,6 @@ pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String>
         Command::Generate(args) => generate::run(&args, out),
         Command::Bench(args) => bench::run(&args, out),
         Command::ExportChart(args) => export_chart::run(&args, out),
+        Command::ExportMap(args) => export_map::run(&args, out),
     }
 }

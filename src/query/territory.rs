@@ -8,6 +8,40 @@ use super::chart::amount_expr;
 use crate::data::reference;
 use crate::data::schema::Field;
 
+/// What the map's bubbles stand on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    #[default]
+    Provinces,
+    Municipalities,
+}
+
+impl Level {
+    /// The table column a bubble's name filters.
+    pub fn column(self) -> &'static str {
+        match self {
+            Level::Provinces => Field::Province.name(),
+            Level::Municipalities => Field::Municipality.name(),
+        }
+    }
+}
+
+/// The bubbles of `level` over the rows of `table` that `filters` keep, and how many
+/// municipality names the reference could not place.
+pub fn bubbles(
+    table: &DataFrame,
+    filters: &super::filters::Filters,
+    level: Level,
+) -> PolarsResult<(Vec<TerritoryPoint>, u64)> {
+    let schema = table.schema();
+    let filtered = filters.apply(table.clone().lazy(), schema, None);
+    match level {
+        Level::Provinces => Ok((provinces(&filtered)?, 0)),
+        Level::Municipalities => municipalities(&filtered, schema),
+    }
+}
+
 /// One bubble of the territory map: a province or a municipality.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TerritoryPoint {

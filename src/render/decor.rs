@@ -40,6 +40,22 @@ impl Provenance {
         }
     }
 
+    /// The words around a territory map of `level`.
+    pub fn map_decor(&self, level: crate::query::territory::Level, title: Option<&str>) -> Decor {
+        use crate::query::territory::Level;
+        let t = self.lang.texts();
+        let default = match level {
+            Level::Provinces => t.map_title,
+            Level::Municipalities => t.map_title_municipalities,
+        };
+        Decor {
+            title: title.unwrap_or(default).to_string(),
+            notes: Vec::new(),
+            caption: filters_caption(&self.filters, self.lang),
+            source: source_line(&self.sources, self.date, self.lang),
+        }
+    }
+
     /// The words around `data`, titled `title` (or a title made from its specification).
     pub fn decor(&self, data: &ChartData, title: Option<&str>) -> Decor {
         let lang = self.lang;

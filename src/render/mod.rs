@@ -6,6 +6,8 @@
 pub mod chart_svg;
 pub mod decor;
 pub mod fonts;
+pub mod geo;
+pub mod map_svg;
 pub mod output;
 pub mod palette;
 pub mod svg;

@@ -14,9 +14,10 @@ use crate::data::reference;
 use crate::format;
 use crate::query::dashboard::Dashboard;
 use crate::query::territory::TerritoryPoint;
-
-/// Cosine of Italy's mean latitude: one degree of longitude is this much of one of latitude.
-const LON_SCALE: f64 = 0.74;
+use crate::render::geo::{
+    Box2, Drawn, MapLevel, bubble_radius, largest_radius, max_amount, nearest, place_labels,
+    project, reach, view_bounds,
+};
 
 /// The outlines of the regions and provinces in plot coordinates, computed once.
 fn outlines() -> &'static [(bool, Vec<PlotPoint>)] {
@@ -28,7 +29,10 @@ fn outlines() -> &'static [(bool, Vec<PlotPoint>)] {
                 let points = ring
                     .points
                     .iter()
-                    .map(|[lat, lon]| PlotPoint::new(lon * LON_SCALE, *lat))
+                    .map(|[lat, lon]| {
+                        let (x, y) = project(*lat, *lon);
+                        PlotPoint::new(x, y)
+                    })
                     .collect();
                 (ring.region, points)
             })
@@ -36,9 +40,8 @@ fn outlines() -> &'static [(bool, Vec<PlotPoint>)] {
     })
 }
 
-/// Names beside the largest bubbles (right of the bubble, else left), skipping any that would
-/// overlap a name already placed or leave the map; each name has a halo so it reads over the
-/// bubbles and borders.
+/// Names beside the largest bubbles (placed by [`crate::render::geo::place_labels`]), each with a halo so it
+/// reads over the bubbles and borders.
 fn labels(
     plot_ui: &mut egui_plot::PlotUi<'_>,
     bubbles: &[(f32, &TerritoryPoint)],
@@ -46,24 +49,29 @@ fn labels(
     halo: egui::Color32,
 ) {
     let frame = *plot_ui.transform().frame();
-    let mut taken: Vec<egui::Rect> = Vec::new();
-    for (radius, p) in bubbles.iter().take(12) {
-        let centre = plot_ui.screen_from_plot(PlotPoint::new(p.lon * LON_SCALE, p.lat));
-        let size = egui::vec2(6.5 * p.name.chars().count() as f32, 16.0);
-        let right =
-            egui::Rect::from_min_size(egui::pos2(centre.x + radius + 3.0, centre.y - 8.0), size);
-        let left = egui::Rect::from_min_size(
-            egui::pos2(centre.x - radius - 3.0 - size.x, centre.y - 8.0),
-            size,
-        );
-        let Some(rect) = [right, left]
-            .into_iter()
-            .find(|r| frame.contains_rect(*r) && !taken.iter().any(|t| t.intersects(*r)))
-        else {
-            continue;
-        };
-        taken.push(rect);
-        let at = rect.left_center();
+    let drawn: Vec<Drawn> = bubbles
+        .iter()
+        .map(|(radius, p)| {
+            let (x, y) = project(p.lat, p.lon);
+            let centre = plot_ui.screen_from_plot(PlotPoint::new(x, y));
+            Drawn {
+                x: centre.x,
+                y: centre.y,
+                radius: *radius,
+                label_w: 6.5 * p.name.chars().count() as f32,
+                label_h: 16.0,
+            }
+        })
+        .collect();
+    let frame = Box2 {
+        x0: frame.min.x,
+        y0: frame.min.y,
+        x1: frame.max.x,
+        y1: frame.max.y,
+    };
+    for (i, spot) in place_labels(&drawn, frame, 12) {
+        let at = egui::pos2(spot.x0, (spot.y0 + spot.y1) / 2.0);
+        let name = &bubbles[i].1.name;
         let offsets = [(-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0), (0.0, 0.0)];
         for (k, (dx, dy)) in offsets.into_iter().enumerate() {
             let text_colour = if k == offsets.len() - 1 { colour } else { halo };
@@ -71,47 +79,13 @@ fn labels(
                 egui_plot::Text::new(
                     "labels",
                     plot_ui.plot_from_screen(at + egui::vec2(dx, dy)),
-                    egui::RichText::new(&p.name).size(11.5).color(text_colour),
+                    egui::RichText::new(name).size(11.5).color(text_colour),
                 )
                 .anchor(egui::Align2::LEFT_CENTER)
                 .allow_hover(false),
             );
         }
     }
-}
-
-/// The bubble under the plot point (x, y), within `reach` degrees of its centre.
-fn nearest(points: &[TerritoryPoint], x: f64, y: f64, reach: f64) -> Option<&TerritoryPoint> {
-    let distance =
-        |p: &TerritoryPoint| ((p.lon * LON_SCALE - x).powi(2) + (p.lat - y).powi(2)).sqrt();
-    points
-        .iter()
-        .min_by(|a, b| distance(a).total_cmp(&distance(b)))
-        .filter(|p| distance(p) < reach)
-}
-
-/// The view that frames the bubbles (`[x_min, x_max, y_min, y_max]` in plot coordinates): at
-/// least two degrees each way, with a margin, or all of Italy when there are none.
-fn view_bounds(bubbles: &[TerritoryPoint]) -> [f64; 4] {
-    if bubbles.is_empty() {
-        return [6.5 * LON_SCALE, 18.6 * LON_SCALE, 36.5, 47.1];
-    }
-    let xs = bubbles.iter().map(|p| p.lon * LON_SCALE);
-    let ys = bubbles.iter().map(|p| p.lat);
-    let span = |lo: f64, hi: f64| {
-        let centre = (lo + hi) / 2.0;
-        let half = ((hi - lo) / 2.0).max(1.2) * 1.25;
-        (centre - half, centre + half)
-    };
-    let (x0, x1) = span(
-        xs.clone().fold(f64::INFINITY, f64::min),
-        xs.fold(f64::NEG_INFINITY, f64::max),
-    );
-    let (y0, y1) = span(
-        ys.clone().fold(f64::INFINITY, f64::min),
-        ys.fold(f64::NEG_INFINITY, f64::max),
-    );
-    [x0, x1, y0, y1]
 }
 
 /// The two map levels as a pair of toggles; municipalities only when the data names them.
@@ -140,19 +114,17 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
     let t = state.settings.lang.texts();
     let by_municipality = state.settings.map_municipalities
         && (!d.municipalities.is_empty() || d.unplaced_municipalities > 0);
-    let (title, note, bubbles, column, reach, largest) = if by_municipality {
-        let note = t.map_note_municipalities;
+    let (title, note, bubbles, level) = if by_municipality {
         (
             t.map_title_municipalities,
-            note,
+            t.map_note_municipalities,
             &d.municipalities,
-            "municipality",
-            0.2,
-            18.0,
+            MapLevel::Municipalities,
         )
     } else {
-        (t.map_title, t.map_note, &d.territory, "province", 0.4, 26.0)
+        (t.map_title, t.map_note, &d.territory, MapLevel::Provinces)
     };
+    let reach = reach(level);
     ui.columns(2, |cols| {
         let ui = &mut cols[0];
         charts::title(ui, title, None, state);
@@ -169,11 +141,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 .color(ui.visuals().warn_fg_color),
             );
         }
-        let max_amount = bubbles
-            .iter()
-            .map(|p| p.amount)
-            .fold(0.0, f64::max)
-            .max(1.0);
+        let max_amount = max_amount(bubbles);
         let height = ui.available_height() - 8.0;
         let accent = egui::Color32::from_rgba_unmultiplied(0, 114, 178, 170);
         let dark = ui.visuals().dark_mode;
@@ -249,11 +217,15 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 }
                 let sized: Vec<(f32, &TerritoryPoint)> = bubbles
                     .iter()
-                    .map(|p| (3.0 + largest * (p.amount / max_amount).sqrt() as f32, p))
+                    .map(|p| {
+                        let radius = bubble_radius(p.amount, max_amount, largest_radius(level));
+                        (radius, p)
+                    })
                     .collect();
                 for (radius, p) in &sized {
                     let radius = *radius;
-                    let at = vec![[p.lon * LON_SCALE, p.lat]];
+                    let (x, y) = project(p.lat, p.lon);
+                    let at = vec![[x, y]];
                     plot_ui.points(
                         Points::new(p.name.clone(), at.clone())
                             .radius(radius)
@@ -271,8 +243,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 let centres: Vec<(String, egui::Pos2)> = bubbles
                     .iter()
                     .map(|p| {
-                        let point = PlotPoint::new(p.lon * LON_SCALE, p.lat);
-                        (p.name.clone(), plot_ui.screen_from_plot(point))
+                        let (x, y) = project(p.lat, p.lon);
+                        (
+                            p.name.clone(),
+                            plot_ui.screen_from_plot(PlotPoint::new(x, y)),
+                        )
                     })
                     .collect();
                 let click = if plot_ui.response().clicked() {
@@ -288,7 +263,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             && let Some(p) = nearest(bubbles, click.x, click.y, reach)
         {
             out.intents.push(Intent::ToggleFilter {
-                column: column.into(),
+                column: level.column().into(),
                 value: crate::query::Key::value(p.name.clone()),
             });
         }
