@@ -456,6 +456,14 @@ impl Lang {
         self.pick(it, kind.describe())
     }
 
+    /// One of two words, by language.
+    pub fn pick_owned(self, it: &str, en: &str) -> String {
+        match self {
+            Lang::It => it.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+
     fn pick(self, it: &'static str, en: &'static str) -> &'static str {
         match self {
             Lang::It => it,

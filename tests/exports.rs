@@ -240,3 +240,212 @@ fn map_has_borders_one_bubble_per_place_and_the_attribution() {
         );
     }
 }
+
+/// The sheets of a workbook as calamine reads them.
+fn sheets(path: &Path) -> Vec<(String, calamine::Range<calamine::Data>)> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).unwrap();
+    book.sheet_names()
+        .into_iter()
+        .map(|name| {
+            let range = book.worksheet_range(&name).unwrap();
+            (name, range)
+        })
+        .collect()
+}
+
+fn column_of(range: &calamine::Range<calamine::Data>, header: &str) -> usize {
+    range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .position(|c| *c == header)
+        .unwrap_or_else(|| panic!("no column {header}"))
+}
+
+#[test]
+fn numbers_by_province_in_xlsx_and_ods_are_numbers_that_match_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let by_province = sums_by(
+        &spec("wecare_misura1"),
+        |r| province_name(r["province"].as_str().unwrap()),
+        "granted",
+    );
+    let total: f64 = by_province.values().sum();
+    for ext in ["xlsx", "ods"] {
+        let out = dir.path().join(format!("province.{ext}"));
+        ok(cruscotto(&[
+            "export-data",
+            &wecare(),
+            "--by",
+            "province",
+            "--out",
+            path(&out),
+        ]));
+        let sheets = sheets(&out);
+        assert_eq!(sheets.len(), 2, "{ext}: data and information");
+        let (name, data) = &sheets[0];
+        assert_eq!(name, "Importo per provincia");
+        let amount = column_of(data, "Importo (concesso, o spesa)");
+        let share = column_of(data, "Quota del totale (%)");
+        let mut seen = 0;
+        for row in data.rows().skip(1) {
+            let province = row[0].to_string();
+            let calamine::Data::Float(value) = row[amount] else {
+                panic!(
+                    "{ext}: {province}'s amount is not a number: {:?}",
+                    row[amount]
+                );
+            };
+            assert!(close(value, by_province[&province]), "{ext} {province}");
+            let calamine::Data::Float(s) = row[share] else {
+                panic!("{ext}: share is not a number");
+            };
+            assert!((s - by_province[&province] / total).abs() < 1e-9);
+            seen += 1;
+        }
+        assert_eq!(seen, by_province.len());
+        let (info_name, info) = &sheets[1];
+        assert_eq!(info_name, "Informazioni");
+        let items: Vec<String> = info.rows().map(|r| r[0].to_string()).collect();
+        for item in [
+            "Titolo",
+            "Filtri",
+            "Fonti",
+            "Mappatura delle colonne",
+            "Esportato",
+        ] {
+            assert!(
+                items.contains(&item.to_string()),
+                "{ext}: {item} in {items:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn projects_export_keeps_types_accents_and_text_that_looks_like_a_formula() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("progetti.csv");
+    std::fs::write(
+        &input,
+        "Codice;Titolo;Provincia;Importo;Data avvio\n\
+         P1;=HYPERLINK(\"http://x\");Cuneo;1.000,50;01/02/2019\n\
+         P2;-5 anni di attività;Torino;2.000;15/03/2020\n\
+         P3;@Città più giusta;Asti;3.000;\n\
+         P4;+39 servizi;Biella;4.000;01/01/2021\n",
+    )
+    .unwrap();
+    let xlsx = dir.path().join("progetti.xlsx");
+    ok(cruscotto(&[
+        "export-data",
+        path(&input),
+        "--out",
+        path(&xlsx),
+    ]));
+    let sheets = sheets(&xlsx);
+    let (_, data) = &sheets[0];
+    let title = column_of(data, "Titolo");
+    let amount = column_of(data, "Importo concesso");
+    let start = column_of(data, "Data avvio");
+    let rows: Vec<_> = data.rows().skip(1).collect();
+    assert_eq!(rows.len(), 4);
+    let titles: Vec<String> = rows.iter().map(|r| r[title].to_string()).collect();
+    assert_eq!(
+        titles,
+        [
+            "=HYPERLINK(\"http://x\")",
+            "-5 anni di attività",
+            "@Città più giusta",
+            "+39 servizi"
+        ]
+    );
+    for r in &rows {
+        assert!(
+            matches!(r[title], calamine::Data::String(_)),
+            "text stays text"
+        );
+        assert!(
+            matches!(r[amount], calamine::Data::Float(_)),
+            "{:?}",
+            r[amount]
+        );
+    }
+    assert_eq!(rows[0][amount], calamine::Data::Float(1000.5));
+    let calamine::Data::DateTime(d) = &rows[0][start] else {
+        panic!("a date cell: {:?}", rows[0][start]);
+    };
+    assert_eq!(d.as_datetime().unwrap().date().to_string(), "2019-02-01");
+    assert_eq!(rows[2][start], calamine::Data::Empty);
+
+    // CSV, UTF-8 with BOM: the same text, formulas neutralised with a leading apostrophe.
+    let csv = dir.path().join("progetti_export.csv");
+    ok(cruscotto(&[
+        "export-data",
+        path(&input),
+        "--out",
+        path(&csv),
+    ]));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(
+        text.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","),
+        "{text}"
+    );
+    assert!(text.contains("'-5 anni di attività"));
+    assert!(text.contains("'@Città più giusta"));
+    assert!(text.contains("1000.50"), "{text}");
+    assert!(text.contains("2019-02-01"), "{text}");
+
+    // "Excel italiano": Windows-1252, `;`, decimal comma, dd/mm/yyyy.
+    let it = dir.path().join("progetti_it.csv");
+    ok(cruscotto(&[
+        "export-data",
+        path(&input),
+        "--excel-it",
+        "--out",
+        path(&it),
+    ]));
+    let bytes = std::fs::read(&it).unwrap();
+    let (text, _, had_errors) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    assert!(!had_errors);
+    assert!(text.contains(";'@Città più giusta;"), "{text}");
+    assert!(text.contains(";1000,50;"), "{text}");
+    assert!(text.contains(";01/02/2019;"), "{text}");
+}
+
+#[test]
+fn excel_italian_csv_refuses_characters_windows_1252_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("progetti.csv");
+    std::fs::write(&input, "Codice;Titolo;Importo\nP1;Współpraca Łódź;1000\n").unwrap();
+    let out = dir.path().join("uscita.csv");
+    let result = cruscotto(&[
+        "export-data",
+        path(&input),
+        "--excel-it",
+        "--out",
+        path(&out),
+    ]);
+    assert!(!result.status.success());
+    let err = String::from_utf8_lossy(&result.stderr);
+    assert!(
+        err.contains("Windows-1252 cannot hold") && err.contains("'Ł'"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing half-written remains");
+    // UTF-8 holds them.
+    ok(cruscotto(&[
+        "export-data",
+        path(&input),
+        "--out",
+        path(&out),
+    ]));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("Współpraca Łódź")
+    );
+}

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod check;
 pub mod export_chart;
+pub mod export_data;
 pub mod export_map;
 pub mod generate;
 pub mod summary;
@@ -48,6 +49,8 @@ pub enum Command {
     ExportChart(ExportChartArgs),
     /// The territory map of the files as SVG, PNG or PDF.
     ExportMap(ExportMapArgs),
+    /// The filtered projects, or the numbers by a field, as CSV, XLSX or ODS.
+    ExportData(ExportDataArgs),
 }
 
 /// How the files are read and mapped.
@@ -341,6 +344,35 @@ pub struct ExportMapArgs {
     pub load: LoadArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ExportDataArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The numbers by this field (every value, with projects and share) instead of the
+    /// projects themselves.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Option<String>,
+    /// With --by: one column per value of this field.
+    #[arg(long, value_name = "FIELD")]
+    pub split: Option<String>,
+    /// With --by: what is measured.
+    #[arg(long, value_enum, default_value_t)]
+    pub measure: MeasureArg,
+    /// The file to write: .csv, .xlsx or .ods (.tsv too).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// CSV for Excel on Italian Windows: `;`, decimal comma, dd/mm/yyyy, Windows-1252
+    /// (default: UTF-8 with BOM, `,`, decimal point, ISO dates).
+    #[arg(long = "excel-it")]
+    pub excel_it: bool,
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: LangArg,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
 /// Files loaded for an export, with the filters, colours and provenance every verb needs.
 pub struct Loaded {
     pub dataset: Dataset,
@@ -367,9 +399,8 @@ impl Loaded {
                 .map(String::as_str),
         );
         let lang = Lang::from(lang);
-        let sources = dataset.sources.iter().map(|s| s.origin.label()).collect();
         Ok(Loaded {
-            provenance: Provenance::new(sources, filters.clone(), lang),
+            provenance: Provenance::of(&dataset, &filters, lang),
             dataset,
             filters,
             colors,
@@ -393,5 +424,6 @@ pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String>
         Command::Bench(args) => bench::run(&args, out),
         Command::ExportChart(args) => export_chart::run(&args, out),
         Command::ExportMap(args) => export_map::run(&args, out),
+        Command::ExportData(args) => export_data::run(&args, out),
     }
 }

@@ -3,13 +3,14 @@
 //! next to the target, then renamed — so a failed export never leaves a half-written file, and
 //! a file loaded as a source is never overwritten.
 
+pub mod content;
 pub mod picture;
 pub mod table;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use table::{CsvEncoding, CsvStyle, csv_bytes, parquet_bytes, write_table};
+pub use table::{CsvEncoding, CsvStyle, parquet_bytes, write_table};
 
 /// Why an export failed; names the file.
 #[derive(Debug, thiserror::Error)]

@@ -25,6 +25,8 @@ pub struct Decor {
 pub struct Provenance {
     /// The sources, as labelled in the window (`file › sheet`).
     pub sources: Vec<String>,
+    /// How each source's columns were read (`file › sheet: amount_granted ← 'Importo' (…)`).
+    pub mapping: Vec<String>,
     pub filters: Filters,
     pub date: NaiveDate,
     pub lang: Lang,
@@ -34,10 +36,32 @@ impl Provenance {
     pub fn new(sources: Vec<String>, filters: Filters, lang: Lang) -> Self {
         Provenance {
             sources,
+            mapping: Vec::new(),
             filters,
             date: chrono::Local::now().date_naive(),
             lang,
         }
+    }
+
+    /// The provenance of a loaded dataset's numbers under `filters`.
+    pub fn of(dataset: &crate::data::Dataset, filters: &Filters, lang: Lang) -> Self {
+        let mut p = Provenance::new(
+            dataset.sources.iter().map(|s| s.origin.label()).collect(),
+            filters.clone(),
+            lang,
+        );
+        p.mapping = dataset
+            .sources
+            .iter()
+            .flat_map(|s| {
+                let label = s.origin.label();
+                s.mapping
+                    .choices
+                    .iter()
+                    .map(move |c| format!("{label}: {c}"))
+            })
+            .collect();
+        p
     }
 
     /// The words around a territory map of `level`.
