@@ -396,3 +396,177 @@ fn the_map_switches_to_municipalities_and_a_bubble_filters_by_its_municipality()
     h.run_steps(3);
     assert!(!h.state().state.settings.map_municipalities);
 }
+
+/// The window on the sample, with file dialogs that save into `dir` under the suggested name.
+fn app_saving_to(dir: &std::path::Path, pixels_per_point: f32) -> Harness<'static, CruscottoApp> {
+    let dialogs = std::sync::Arc::new(cruscotto::app::dialogs::FixedDialogs {
+        dir: dir.to_path_buf(),
+        open: Vec::new(),
+    });
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .with_pixels_per_point(pixels_per_point)
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), Vec::new())
+                .with_dialogs(dialogs.clone())
+        });
+    wait_idle(&mut h);
+    h
+}
+
+/// Steps until a notice appears; returns its text.
+fn wait_for_notice(h: &mut Harness<'_, CruscottoApp>) -> String {
+    for _ in 0..3000 {
+        h.step();
+        if let Some(n) = h.state().state.notices.first() {
+            let text = n.text.clone();
+            h.run_steps(2);
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("no notice was shown");
+}
+
+#[test]
+fn save_image_writes_the_chart_as_it_is_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_saving_to(dir.path(), 2.0);
+    let rect = h.state().state.chart_rects[&cruscotto::app::charts::ChartId::Province];
+    h.get_by_label("Menu del grafico: Importo per provincia")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Salva immagine (PNG)…").click();
+    let notice = wait_for_notice(&mut h);
+    let path = dir.path().join("importo_per_provincia.png");
+    assert!(notice.contains("importo_per_provincia.png"), "{notice}");
+    let img = image::open(&path).unwrap().to_rgb8();
+    // The chart's size in points times the pixel density.
+    let expected = (
+        (rect.width() * 2.0).round() as i64,
+        (rect.height() * 2.0).round() as i64,
+    );
+    let got = (img.width() as i64, img.height() as i64);
+    assert!(
+        (got.0 - expected.0).abs() <= 1 && (got.1 - expected.1).abs() <= 1,
+        "{got:?} vs {expected:?}"
+    );
+    // Not blank, and the bars in the palette's blue.
+    let blue = img.pixels().filter(|p| p.0 == [0, 114, 178]).count();
+    assert!(blue > 2_000, "bar colour present: {blue}");
+    let distinct: std::collections::HashSet<[u8; 3]> = img.pixels().map(|p| p.0).collect();
+    assert!(distinct.len() > 20, "a drawing, not a flat image");
+}
+
+#[test]
+fn right_click_copies_the_chart_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_saving_to(dir.path(), 1.0);
+    let rect = h.state().state.chart_rects[&cruscotto::app::charts::ChartId::Programme];
+    h.get_by_label("Importo per programma (Clic su una barra per filtrare)")
+        .click_secondary();
+    h.run_steps(2);
+    h.get_by_label("Copia immagine").click();
+    let mut copied = None;
+    for _ in 0..50 {
+        h.step();
+        copied = h
+            .output()
+            .platform_output
+            .commands
+            .iter()
+            .find_map(|c| match c {
+                egui::OutputCommand::CopyImage(image) => Some(image.size),
+                _ => None,
+            });
+        if copied.is_some() {
+            break;
+        }
+    }
+    let size = copied.expect("the image went to the clipboard");
+    assert_eq!(size[0], rect.width().round() as usize);
+    h.run_steps(2);
+    h.get_by_label_contains("Immagine copiata negli appunti");
+}
+
+#[test]
+fn chart_data_and_picture_exports_from_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_saving_to(dir.path(), 1.0);
+    // The numbers behind the province chart, every province, as a workbook.
+    h.get_by_label("Menu del grafico: Importo per provincia")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Esporta dati…").click();
+    wait_for_notice(&mut h);
+    let xlsx = dir.path().join("importo_per_provincia.xlsx");
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let cuneo = sheet
+        .rows()
+        .find(|r| r[0] == "Cuneo")
+        .expect("a row for Cuneo");
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["province"] == "CN")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    let seeds: f64 = spec("progetti_welfare_comunita")
+        .iter()
+        .filter(|r| r["territory"].as_str().unwrap().ends_with("Cuneo"))
+        .filter_map(|r| r["amount"].as_f64())
+        .sum();
+    assert_eq!(cuneo[1], calamine::Data::Float(wecare + seeds));
+    h.get_by_label("Chiudi messaggio").click();
+    h.run_steps(2);
+
+    // A report-quality picture: the dialog, then the file at 1600 × 900 × 2.
+    h.get_by_label("Menu del grafico: Importo per provincia")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Esporta grafico…").click();
+    h.run_steps(4);
+    h.get_by_label("Esporta…").click();
+    wait_for_notice(&mut h);
+    let png = image::open(dir.path().join("importo_per_provincia.png")).unwrap();
+    assert_eq!((png.width(), png.height()), (3200, 1800));
+}
+
+#[test]
+fn projects_table_exports_its_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_saving_to(dir.path(), 1.0);
+    tab_button(&h, "Progetti").click();
+    wait_idle(&mut h);
+    // Amounts are right-aligned euro cells.
+    h.get_by_label("€ 867.000,00");
+    h.get_by_label("Esporta progetti…").click();
+    wait_for_notice(&mut h);
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(dir.path().join("progetti.xlsx")).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let header: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(
+        header,
+        [
+            "Codice",
+            "Titolo",
+            "Ente capofila",
+            "Provincia",
+            "Importo concesso",
+            "Spesa",
+            "Data avvio",
+            "Data conclusione",
+            "Programma",
+            "Comune"
+        ]
+    );
+    assert_eq!(sheet.rows().count(), 35, "34 projects and the header");
+}

@@ -2,19 +2,25 @@
 //! background jobs, and persists settings. Drawing lives in [`crate::ui`]; data work in the
 //! worker ([`worker`]).
 
+pub mod charts;
+pub mod dialogs;
+pub mod exports;
 pub mod settings;
 pub mod worker;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
 use polars::prelude::DataFrame;
 
-use self::settings::{Settings, Tab};
+use self::charts::{ChartId, ChartView};
+use self::dialogs::{FileDialogs, FileKind, NativeDialogs};
+use self::exports::{ChartAction, ExportContext, Job, Picture, PictureOptions};
+use self::settings::{ProjectColumn, Settings, Tab};
 use self::worker::{LoadInput, Loaded, Outcome, Worker};
 use crate::data::schema::Field;
 use crate::data::{Dataset, Stage};
@@ -27,12 +33,20 @@ use crate::render::palette::ColorMap;
 /// What the user asked for; the UI only produces these.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Intent {
-    OpenDialog { add: bool },
+    OpenDialog {
+        add: bool,
+    },
     OpenFiles(Vec<PathBuf>),
     AddFiles(Vec<PathBuf>),
     RemoveSource(usize),
-    ChooseSheet { source: usize, sheet: String },
-    ToggleFilter { column: String, value: Key },
+    ChooseSheet {
+        source: usize,
+        sheet: String,
+    },
+    ToggleFilter {
+        column: String,
+        value: Key,
+    },
     ClearFilter(String),
     ClearAll,
     SetYears(Option<(i32, i32)>),
@@ -47,6 +61,44 @@ pub enum Intent {
     SetMapMunicipalities(bool),
     DismissError(usize),
     ToggleAbout,
+    /// A chart's menu: copy, save, export.
+    Chart {
+        chart: ChartId,
+        action: ChartAction,
+    },
+    /// The picture export dialog changed (`None` closes it).
+    EditPictureExport(Option<(ChartId, PictureOptions)>),
+    /// Export the picture the dialog describes.
+    ExportPicture,
+    /// Export the filtered projects in the table's columns.
+    ExportProjects {
+        excel_it: bool,
+    },
+    SetProjectColumns(Vec<ProjectColumn>),
+    DismissNotice(usize),
+}
+
+/// A message about something done or failed, shown until dismissed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A screenshot of a chart being taken: asked for on the frame after the click (so the menu is
+/// gone and hover marks are hidden), then waited for.
+pub enum Capture {
+    Armed {
+        chart: ChartId,
+        copy: bool,
+        frame: u64,
+    },
+    Waiting {
+        chart: ChartId,
+        copy: bool,
+        slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>>,
+        since: Instant,
+    },
 }
 
 /// Everything the UI draws from.
@@ -71,6 +123,15 @@ pub struct AppState {
     pub year_bounds: Option<(i32, i32)>,
     /// Screen centres of the bars drawn last frame, per chart (for tests and hit-testing).
     pub bar_centres: HashMap<String, Vec<(String, egui::Pos2)>>,
+    /// Where each chart was drawn last frame.
+    pub chart_rects: HashMap<ChartId, egui::Rect>,
+    /// A screenshot of a chart in progress: charts hide hover marks and menus meanwhile.
+    pub capture: Option<Capture>,
+    /// The picture export dialog, when open.
+    pub picture_dialog: Option<(ChartId, PictureOptions)>,
+    /// Exports running in the background.
+    pub exporting: usize,
+    pub notices: Vec<Notice>,
 }
 
 /// The Cruscotto window.
@@ -82,6 +143,9 @@ pub struct CruscottoApp {
     compute_generation: u64,
     dialog_tx: Sender<(bool, Vec<PathBuf>)>,
     dialog_rx: Receiver<(bool, Vec<PathBuf>)>,
+    dialogs: Arc<dyn FileDialogs>,
+    ctx: egui::Context,
+    frame: u64,
 }
 
 impl CruscottoApp {
@@ -96,6 +160,7 @@ impl CruscottoApp {
 
     /// Opens with given settings (tests use this to start from a known state).
     pub fn with_settings(ctx: &egui::Context, settings: Settings, files: Vec<PathBuf>) -> Self {
+        crate::ui::install_fonts(ctx);
         ctx.set_visuals(if settings.dark {
             egui::Visuals::dark()
         } else {
@@ -120,6 +185,11 @@ impl CruscottoApp {
                 about_open: false,
                 year_bounds: None,
                 bar_centres: HashMap::new(),
+                chart_rects: HashMap::new(),
+                capture: None,
+                picture_dialog: None,
+                exporting: 0,
+                notices: Vec::new(),
             },
             worker,
             table: None,
@@ -127,6 +197,9 @@ impl CruscottoApp {
             compute_generation: 0,
             dialog_tx,
             dialog_rx,
+            dialogs: Arc::new(NativeDialogs),
+            ctx: ctx.clone(),
+            frame: 0,
         };
         if files.is_empty() {
             app.start_load(LoadInput::Sample);
@@ -135,6 +208,12 @@ impl CruscottoApp {
             app.start_load(LoadInput::Open(files));
         }
         app
+    }
+
+    /// Answers file dialogs with `dialogs` instead of the desktop's (tests, scripted runs).
+    pub fn with_dialogs(mut self, dialogs: Arc<dyn FileDialogs>) -> Self {
+        self.dialogs = dialogs;
+        self
     }
 
     /// Whether loading and computing are done and a dashboard is shown.
@@ -206,6 +285,21 @@ impl CruscottoApp {
                         Err(e) => self.state.errors.push(e),
                     }
                 }
+                Outcome::Exported(result) => {
+                    self.state.exporting = self.state.exporting.saturating_sub(1);
+                    let t = self.state.settings.lang.texts();
+                    match result {
+                        Ok(Some(path)) => self.state.notices.push(Notice {
+                            text: format!("{}: {}", t.saved, path.display()),
+                            error: false,
+                        }),
+                        Ok(None) => {}
+                        Err(e) => self.state.notices.push(Notice {
+                            text: format!("{}: {e}", t.export_failed),
+                            error: true,
+                        }),
+                    }
+                }
                 _ => {}
             }
         }
@@ -222,18 +316,194 @@ impl CruscottoApp {
 
     fn open_dialog(&self, add: bool) {
         let tx = self.dialog_tx.clone();
+        let dialogs = self.dialogs.clone();
+        let kinds = [FileKind::new(
+            self.state
+                .settings
+                .lang
+                .pick_owned("Fogli e tabelle", "Sheets and tables"),
+            &[
+                "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt", "parquet",
+            ],
+        )];
         std::thread::spawn(move || {
-            let files = rfd::FileDialog::new()
-                .add_filter(
-                    "Fogli e tabelle",
-                    &[
-                        "xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt", "parquet",
-                    ],
-                )
-                .pick_files()
-                .unwrap_or_default();
-            let _ = tx.send((add, files));
+            let _ = tx.send((add, dialogs.pick_files(&kinds)));
         });
+    }
+
+    /// What an export needs from the window, or `None` before anything is loaded.
+    fn export_context(&self) -> Option<ExportContext> {
+        let dataset = self.state.dataset.as_ref()?;
+        let table = self.table.clone()?;
+        Some(ExportContext::new(
+            dataset,
+            table,
+            &self.state.settings.filters,
+            &self.state.colors,
+            self.state.settings.lang,
+        ))
+    }
+
+    /// Runs `job` in the background: ask where, then write.
+    fn start_export(&mut self, job: Job) {
+        let Some(context) = self.export_context() else {
+            return;
+        };
+        let dialogs = self.dialogs.clone();
+        self.state.exporting += 1;
+        self.worker
+            .export(move || job.run(&context, dialogs.as_ref()));
+    }
+
+    /// A chart as the exports draw it.
+    fn picture(&self, chart: ChartId) -> Option<Picture> {
+        let d = self.state.dashboard.as_ref()?;
+        Some(match charts::view(d, chart, &self.state.settings) {
+            ChartView::Bars {
+                data,
+                colouring,
+                title,
+            } => Picture::Bars {
+                data: data.clone(),
+                colouring,
+                title,
+            },
+            ChartView::Map {
+                points,
+                level,
+                unplaced,
+                title,
+            } => Picture::Map {
+                points: points.to_vec(),
+                level,
+                unplaced,
+                title,
+            },
+        })
+    }
+
+    fn chart_action(&mut self, chart: ChartId, action: ChartAction) {
+        let Some(picture) = self.picture(chart) else {
+            return;
+        };
+        match action {
+            ChartAction::CopyImage | ChartAction::SavePng => {
+                self.state.capture = Some(Capture::Armed {
+                    chart,
+                    copy: action == ChartAction::CopyImage,
+                    frame: self.frame,
+                });
+                self.ctx.request_repaint();
+            }
+            ChartAction::ExportPicture => {
+                self.state.picture_dialog = Some((chart, PictureOptions::new(picture.title())));
+            }
+            ChartAction::ExportData { excel_it } => {
+                let job = match picture {
+                    Picture::Bars { data, title, .. } => Job::ChartTable {
+                        data,
+                        title,
+                        excel_it,
+                    },
+                    Picture::Map {
+                        points,
+                        level,
+                        title,
+                        ..
+                    } => Job::MapTable {
+                        points,
+                        level,
+                        title,
+                        excel_it,
+                    },
+                };
+                self.start_export(job);
+            }
+        }
+    }
+
+    /// Moves a screenshot on: ask for it on the frame after the click, crop it when it comes.
+    fn advance_capture(&mut self) {
+        let ctx = self.ctx.clone();
+        match self.state.capture.take() {
+            Some(Capture::Armed { chart, copy, frame }) if frame < self.frame => {
+                let slot: Arc<Mutex<Option<Arc<egui::ColorImage>>>> = Arc::default();
+                let (fill, wake) = (slot.clone(), ctx.clone());
+                ctx.request_screenshot(move |image| {
+                    if let Ok(mut s) = fill.lock() {
+                        *s = Some(image);
+                    }
+                    wake.request_repaint();
+                });
+                self.state.capture = Some(Capture::Waiting {
+                    chart,
+                    copy,
+                    slot,
+                    since: Instant::now(),
+                });
+                ctx.request_repaint();
+            }
+            Some(Capture::Waiting {
+                chart,
+                copy,
+                slot,
+                since,
+            }) => {
+                let image = slot.lock().ok().and_then(|mut s| s.take());
+                match image {
+                    Some(image) => self.finish_capture(chart, copy, &image),
+                    None if since.elapsed() > Duration::from_secs(5) => {
+                        let t = self.state.settings.lang.texts();
+                        self.state.notices.push(Notice {
+                            text: t.screenshot_failed.to_string(),
+                            error: true,
+                        });
+                    }
+                    None => {
+                        self.state.capture = Some(Capture::Waiting {
+                            chart,
+                            copy,
+                            slot,
+                            since,
+                        });
+                        ctx.request_repaint();
+                    }
+                }
+            }
+            other => {
+                if other.is_some() {
+                    ctx.request_repaint();
+                }
+                self.state.capture = other;
+            }
+        }
+    }
+
+    /// Crops a window screenshot to the chart and copies or saves it.
+    fn finish_capture(&mut self, chart: ChartId, copy: bool, image: &egui::ColorImage) {
+        let Some(rect) = self.state.chart_rects.get(&chart).copied() else {
+            return;
+        };
+        let window = self.ctx.content_rect();
+        let ppp = image.width() as f32 / window.width().max(1.0);
+        let cropped = crop(image, rect.intersect(window), ppp);
+        let t = self.state.settings.lang.texts();
+        if copy {
+            self.ctx.copy_image(cropped);
+            self.state.notices.push(Notice {
+                text: t.image_copied.to_string(),
+                error: false,
+            });
+        } else {
+            let title = self
+                .picture(chart)
+                .map(|p| p.title().to_string())
+                .unwrap_or_default();
+            self.start_export(Job::Screenshot {
+                image: Arc::new(cropped),
+                title,
+            });
+        }
     }
 
     /// Applies one intent.
@@ -322,6 +592,38 @@ impl CruscottoApp {
                 }
             }
             Intent::ToggleAbout => s.about_open = !s.about_open,
+            Intent::Chart { chart, action } => self.chart_action(chart, action),
+            Intent::EditPictureExport(dialog) => s.picture_dialog = dialog,
+            Intent::ExportPicture => {
+                if let Some((chart, options)) = s.picture_dialog.take()
+                    && let Some(picture) = self.picture(chart)
+                {
+                    self.start_export(Job::Picture { picture, options });
+                }
+            }
+            Intent::ExportProjects { excel_it } => {
+                if let Some(d) = &s.dashboard {
+                    let columns = s
+                        .settings
+                        .project_columns
+                        .iter()
+                        .flat_map(|c| c.columns())
+                        .filter(|c| d.projects.column(c).is_ok())
+                        .collect();
+                    let job = Job::Projects {
+                        projects: d.projects.clone(),
+                        columns,
+                        excel_it,
+                    };
+                    self.start_export(job);
+                }
+            }
+            Intent::SetProjectColumns(columns) => s.settings.project_columns = columns,
+            Intent::DismissNotice(i) => {
+                if i < s.notices.len() {
+                    s.notices.remove(i);
+                }
+            }
         }
         if recompute {
             self.state.selected = None;
@@ -364,10 +666,16 @@ impl eframe::App for CruscottoApp {
         crate::ui::draw(ui, &self.state, &mut out);
         intents.append(&mut out.intents);
         self.state.bar_centres = out.bar_centres;
+        self.state.chart_rects = out.chart_rects;
         for intent in intents {
             self.apply(intent);
         }
-        if self.state.loading_since.is_some() || self.state.computing_since.is_some() {
+        self.advance_capture();
+        self.frame += 1;
+        if self.state.loading_since.is_some()
+            || self.state.computing_since.is_some()
+            || self.state.exporting > 0
+        {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
     }
@@ -375,6 +683,16 @@ impl eframe::App for CruscottoApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, eframe::APP_KEY, &self.state.settings);
     }
+}
+
+/// The part of `image` under `rect` (in points, `ppp` pixels each), clamped to the image.
+pub fn crop(image: &egui::ColorImage, rect: egui::Rect, ppp: f32) -> egui::ColorImage {
+    let (w, h) = (image.width(), image.height());
+    let x0 = ((rect.min.x * ppp).round().max(0.0) as usize).min(w);
+    let y0 = ((rect.min.y * ppp).round().max(0.0) as usize).min(h);
+    let x1 = ((rect.max.x * ppp).round().max(0.0) as usize).clamp(x0, w);
+    let y1 = ((rect.max.y * ppp).round().max(0.0) as usize).clamp(y0, h);
+    image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0])
 }
 
 /// Opens the window.

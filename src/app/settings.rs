@@ -20,6 +20,43 @@ pub enum Tab {
     Projects,
 }
 
+/// A column of the projects table: a column of the data, or the period (start – end).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectColumn {
+    Period,
+    Column(String),
+}
+
+impl ProjectColumn {
+    /// What an officer needs first: code, title, programme, lead body, where, how much, when.
+    pub fn defaults() -> Vec<ProjectColumn> {
+        let col = |f: Field| ProjectColumn::Column(f.name().to_string());
+        vec![
+            col(Field::Id),
+            col(Field::Title),
+            col(Field::LeadBody),
+            col(Field::Province),
+            col(Field::AmountGranted),
+            col(Field::AmountSpent),
+            ProjectColumn::Period,
+            col(Field::Programme),
+            col(Field::Municipality),
+        ]
+    }
+
+    /// The table columns it shows (the period is two dates).
+    pub fn columns(&self) -> Vec<String> {
+        match self {
+            ProjectColumn::Period => vec![
+                Field::StartDate.name().to_string(),
+                Field::EndDate.name().to_string(),
+            ],
+            ProjectColumn::Column(c) => vec![c.clone()],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
@@ -32,6 +69,8 @@ pub struct Settings {
     pub tab: Tab,
     /// The territory map shows municipalities instead of provinces.
     pub map_municipalities: bool,
+    /// The columns of the projects table, in order.
+    pub project_columns: Vec<ProjectColumn>,
 }
 
 impl Default for Settings {
@@ -45,6 +84,7 @@ impl Default for Settings {
             target_dimension: Field::VulnerableGroups,
             tab: Tab::Overview,
             map_municipalities: false,
+            project_columns: ProjectColumn::defaults(),
         }
     }
 }

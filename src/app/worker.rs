@@ -49,6 +49,8 @@ pub enum Outcome {
         generation: u64,
         result: Result<Box<Dashboard>, String>,
     },
+    /// An export finished: the file written, `None` when the user cancelled, or why it failed.
+    Exported(Result<Option<PathBuf>, String>),
 }
 
 struct ComputeJob {
@@ -121,6 +123,15 @@ fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {
     }
 }
 
+/// The message of a caught panic.
+pub fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown cause".to_string())
+}
+
 impl Worker {
     /// Starts the compute thread. `wake` asks the UI to repaint when something arrives.
     pub fn new(wake: Arc<dyn Fn() + Send + Sync>) -> Self {
@@ -179,6 +190,18 @@ impl Worker {
                 result,
                 elapsed: started.elapsed(),
             });
+            wake();
+        });
+    }
+
+    /// Runs an export in its own thread; a panic is reported as a failed export, never lost.
+    pub fn export(&self, job: impl FnOnce() -> Result<Option<PathBuf>, String> + Send + 'static) {
+        let tx = self.outcome_tx.clone();
+        let wake = self.wake.clone();
+        std::thread::spawn(move || {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
+                .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_text(&panic))));
+            let _ = tx.send(Outcome::Exported(result));
             wake();
         });
     }

@@ -82,6 +82,8 @@ pub struct Dashboard {
     pub by_province: ChartData,
     pub by_target: ChartData,
     pub yearly: YearlySpend,
+    /// The planned spend per year as chart data (the undated projects last).
+    pub by_year: ChartData,
     pub explore: ChartData,
     pub facets: Vec<Facet>,
     pub territory: Vec<TerritoryPoint>,
@@ -303,12 +305,14 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
     let target = Dimension::Field(request.target_dimension);
     let (municipality_points, unplaced_municipalities) =
         territory::municipalities(&filtered, schema)?;
+    let yearly = planned_by_year(filtered.clone())?;
     Ok(Dashboard {
         kpis: kpis(&filtered, table.height() as u64)?,
         by_programme: chart(Dimension::Field(Field::Programme), Measure::Amount)?,
         by_province: chart(Dimension::Field(Field::Province), Measure::Amount)?,
         by_target: chart(target, Measure::Amount)?,
-        yearly: planned_by_year(filtered.clone())?,
+        by_year: yearly.to_chart(),
+        yearly,
         explore: aggregate(filtered.clone(), schema, &request.explore)?,
         facets: FACETS
             .iter()

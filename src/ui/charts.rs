@@ -5,12 +5,13 @@
 use eframe::egui;
 use egui_plot::{AxisHints, Bar, BarChart, GridMark, Plot, PlotPoint};
 
-use super::Output;
+use super::{Output, chart_menu};
+use crate::app::charts::{self, ChartId, ChartView};
 use crate::app::{AppState, Intent};
 use crate::format;
 use crate::query::Key;
-use crate::query::chart::{ChartData, Dimension, Measure, Orientation};
-pub use crate::render::palette::Colouring;
+use crate::query::chart::{Dimension, Measure, Orientation};
+use crate::query::dashboard::Dashboard;
 use crate::render::palette::{ColorMap, bar_color, series_color};
 
 const LABEL_CHARS: usize = 26;
@@ -50,19 +51,24 @@ fn category_at(argument: f64, n: usize, horizontal: bool) -> Option<usize> {
     })
 }
 
-/// Draws a chart and returns the category clicked, if any. `id` names the chart for hit-testing,
-/// `name` for people (its accessible label).
-#[allow(clippy::too_many_arguments)]
+/// Draws chart `chart` of the dashboard, with its menu, and returns the category clicked, if
+/// any. `name` is the chart's name for people (its accessible label).
 pub fn bar_chart(
     ui: &mut egui::Ui,
-    id: &str,
+    chart: ChartId,
     name: &str,
-    data: &ChartData,
+    d: &Dashboard,
     state: &AppState,
-    colouring: Colouring,
     height: f32,
     out: &mut Output,
 ) -> Option<Key> {
+    let ChartView::Bars {
+        data, colouring, ..
+    } = charts::view(d, chart, &state.settings)
+    else {
+        return None;
+    };
+    let id = chart.id();
     let lang = state.settings.lang;
     let t = lang.texts();
     let n = data.categories.len();
@@ -245,43 +251,52 @@ pub fn bar_chart(
     if series_count > 1 {
         plot = plot.legend(egui_plot::Legend::default().position(egui_plot::Corner::RightBottom));
     }
+    if state.capture.is_some() {
+        // The image being taken shows the chart, not the pointer's marks.
+        plot = plot.show_x(false).show_y(false);
+    }
     let values: Vec<f64> = (0..n).map(|i| data.category_value(i)).collect();
-    let response = plot.show(ui, |plot_ui| {
-        for chart in charts {
-            plot_ui.bar_chart(chart);
-        }
-        let centres: Vec<(String, egui::Pos2)> = (0..n)
-            .map(|i| {
-                let point = if horizontal {
-                    PlotPoint::new(values[i] / 2.0, pos(i))
-                } else {
-                    PlotPoint::new(pos(i), values[i] / 2.0)
-                };
-                (labels[i].clone(), plot_ui.screen_from_plot(point))
-            })
-            .collect();
-        let clicked = if plot_ui.response().clicked() {
-            plot_ui.pointer_coordinate().and_then(|p| {
-                let (arg, val) = if horizontal { (p.y, p.x) } else { (p.x, p.y) };
-                let slot_index = arg.round();
-                if (arg - slot_index).abs() > slot / 2.0
-                    || slot_index < 0.0
-                    || slot_index as usize >= n
-                {
-                    return None;
-                }
-                let i = if horizontal {
-                    n - 1 - slot_index as usize
-                } else {
-                    slot_index as usize
-                };
-                (val >= 0.0 && val <= values[i].max(0.0) * 1.02).then_some(i)
-            })
-        } else {
-            None
-        };
-        (centres, clicked)
+    let scoped = ui.scope(|ui| {
+        plot.show(ui, |plot_ui| {
+            for chart in charts {
+                plot_ui.bar_chart(chart);
+            }
+            let centres: Vec<(String, egui::Pos2)> = (0..n)
+                .map(|i| {
+                    let point = if horizontal {
+                        PlotPoint::new(values[i] / 2.0, pos(i))
+                    } else {
+                        PlotPoint::new(pos(i), values[i] / 2.0)
+                    };
+                    (labels[i].clone(), plot_ui.screen_from_plot(point))
+                })
+                .collect();
+            let clicked = if plot_ui.response().clicked() {
+                plot_ui.pointer_coordinate().and_then(|p| {
+                    let (arg, val) = if horizontal { (p.y, p.x) } else { (p.x, p.y) };
+                    let slot_index = arg.round();
+                    if (arg - slot_index).abs() > slot / 2.0
+                        || slot_index < 0.0
+                        || slot_index as usize >= n
+                    {
+                        return None;
+                    }
+                    let i = if horizontal {
+                        n - 1 - slot_index as usize
+                    } else {
+                        slot_index as usize
+                    };
+                    (val >= 0.0 && val <= values[i].max(0.0) * 1.02).then_some(i)
+                })
+            } else {
+                None
+            };
+            (centres, clicked)
+        })
     });
+    let full_rect = scoped.response.rect;
+    let response = scoped.inner;
+    chart_menu::attach(ui, state, chart, name, &response.response, full_rect, out);
     let chart_label = format!("{name} ({})", t.click_to_filter);
     response
         .response
@@ -314,7 +329,12 @@ fn filter_intent(dimension: &Dimension, category: &Key) -> Option<Intent> {
 }
 
 /// A chart's title with its notes (overlapping categories).
-pub fn title(ui: &mut egui::Ui, text: &str, data: Option<&ChartData>, state: &AppState) {
+pub fn title(
+    ui: &mut egui::Ui,
+    text: &str,
+    data: Option<&crate::query::chart::ChartData>,
+    state: &AppState,
+) {
     let t = state.settings.lang.texts();
     ui.label(egui::RichText::new(text).strong().size(15.0));
     if data.is_some_and(|d| d.multi_valued) {

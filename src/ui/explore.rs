@@ -4,7 +4,8 @@
 use eframe::egui;
 
 use super::Output;
-use super::charts::{self, Colouring};
+use super::charts;
+use crate::app::charts::ChartId;
 use crate::app::{AppState, Intent};
 use crate::data::schema::{Field, Kind};
 use crate::format;
@@ -29,7 +30,7 @@ fn label(lang: Lang, dim: &Dimension) -> String {
     match dim {
         Dimension::Field(f) => lang.field(*f).to_string(),
         Dimension::Year => lang.texts().year.to_string(),
-        Dimension::Column(c) => format!("{c} ✱"),
+        Dimension::Column(c) => format!("{c} ({})", lang.texts().file_column),
     }
 }
 
@@ -109,16 +110,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         state,
     );
     let height = (ui.available_height() * 0.58).max(220.0);
-    charts::bar_chart(
-        ui,
-        "chart_explore",
-        t.tab_explore,
-        data,
-        state,
-        Colouring::Single(0),
-        height,
-        out,
-    );
+    charts::bar_chart(ui, ChartId::Explore, t.tab_explore, d, state, height, out);
     ui.separator();
     egui::ScrollArea::both()
         .id_salt("explore_table")

@@ -2,8 +2,10 @@
 //! [`Intent`]s; they never parse, aggregate or change state themselves.
 
 mod card;
+mod chart_menu;
 mod charts;
 mod explore;
+mod export_dialog;
 mod kpi;
 mod overview;
 mod projects;
@@ -25,6 +27,20 @@ pub struct Output {
     pub intents: Vec<Intent>,
     /// Screen centres of the bars drawn, per chart id.
     pub bar_centres: HashMap<String, Vec<(String, egui::Pos2)>>,
+    /// Where each chart was drawn.
+    pub chart_rects: HashMap<crate::app::charts::ChartId, egui::Rect>,
+}
+
+/// The window's fonts: egui's own, with its monospace font (Hack) as a fallback of the
+/// proportional text, for the arrows and symbols the controls use (▲ ▼ ▾ ≡).
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
+        && !family.iter().any(|f| f == "Hack")
+    {
+        family.push("Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
 }
 
 /// Draws the whole window.
@@ -83,6 +99,8 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             Tab::Projects => projects::show(ui, state, dashboard, out),
         }
     });
+    export_dialog::show(ui.ctx(), state, out);
+    notices(ui.ctx(), state, out);
     if state.about_open {
         let mut open = true;
         egui::Window::new(t.about)
@@ -136,6 +154,51 @@ fn errors(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                     if dismiss.clicked() {
                         out.intents.push(Intent::DismissError(i));
                     }
+                });
+            });
+        ui.add_space(4.0);
+    }
+}
+
+/// What exports did — saved files (green), failures naming the file and the reason (red) — in
+/// the bottom-right corner, over the dashboard (so nothing moves when one appears).
+fn notices(ctx: &egui::Context, state: &AppState, out: &mut Output) {
+    if state.notices.is_empty() {
+        return;
+    }
+    egui::Area::new(egui::Id::unique("notices"))
+        .order(egui::Order::Foreground)
+        .anchor(egui::Align2::RIGHT_BOTTOM, egui::vec2(-12.0, -36.0))
+        .show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            notice_list(ui, state, out);
+        });
+}
+
+fn notice_list(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let t = state.settings.lang.texts();
+    for (i, notice) in state.notices.iter().enumerate() {
+        let colour = if notice.error {
+            ui.visuals().error_fg_color
+        } else {
+            egui::Color32::from_rgb(0, 140, 90)
+        };
+        egui::Frame::new()
+            .fill(ui.visuals().panel_fill)
+            .stroke(egui::Stroke::new(1.5, colour))
+            .shadow(ui.visuals().popup_shadow)
+            .corner_radius(4.0)
+            .inner_margin(6.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let dismiss = ui.small_button("×").on_hover_text(t.dismiss);
+                    dismiss.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, t.dismiss)
+                    });
+                    if dismiss.clicked() {
+                        out.intents.push(Intent::DismissNotice(i));
+                    }
+                    ui.add(egui::Label::new(&notice.text).wrap());
                 });
             });
         ui.add_space(4.0);

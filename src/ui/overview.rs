@@ -3,8 +3,9 @@
 
 use eframe::egui;
 
-use super::charts::{self, Colouring};
+use super::charts;
 use super::{Output, kpi};
+use crate::app::charts::ChartId;
 use crate::app::{AppState, Intent};
 use crate::data::schema::Field;
 use crate::format;
@@ -69,22 +70,20 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             );
             charts::bar_chart(
                 &mut cols[0],
-                "chart_programme",
+                ChartId::Programme,
                 t.chart_programme,
-                &d.by_programme,
+                d,
                 state,
-                Colouring::ByCategory,
                 chart_height,
                 out,
             );
             charts::title(&mut cols[1], t.chart_province, Some(&d.by_province), state);
             charts::bar_chart(
                 &mut cols[1],
-                "chart_province",
+                ChartId::Province,
                 t.chart_province,
-                &d.by_province,
+                d,
                 state,
-                Colouring::Single(0),
                 chart_height,
                 out,
             );
@@ -121,23 +120,20 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             }
             charts::bar_chart(
                 &mut cols[0],
-                "chart_target",
+                ChartId::Target,
                 t.chart_target,
-                &d.by_target,
+                d,
                 state,
-                Colouring::Single(2),
                 chart_height,
                 out,
             );
             charts::title(&mut cols[1], t.chart_year, None, state);
-            let yearly = d.yearly.to_chart();
             charts::bar_chart(
                 &mut cols[1],
-                "chart_year",
+                ChartId::Year,
                 t.chart_year,
-                &yearly,
+                d,
                 state,
-                Colouring::Single(4),
                 chart_height,
                 out,
             );

@@ -56,5 +56,10 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
             ui.spinner();
             ui.label(t.computing);
         }
+        if state.exporting > 0 {
+            ui.separator();
+            ui.spinner();
+            ui.label(t.exporting);
+        }
     });
 }

@@ -8,7 +8,8 @@ use eframe::egui;
 use egui_plot::{Line, Plot, PlotPoint, Points};
 
 use super::Output;
-use super::charts::{self, Colouring};
+use super::{chart_menu, charts};
+use crate::app::charts::ChartId;
 use crate::app::{AppState, Intent};
 use crate::data::reference;
 use crate::format;
@@ -179,6 +180,9 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         if changed {
             plot = plot.reset();
         }
+        if state.capture.is_some() {
+            plot = plot.show_x(false).show_y(false);
+        }
         let response = plot
             .label_formatter(move |hover| {
                 let p = match hover {
@@ -257,6 +261,15 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 };
                 (centres, click)
             });
+        chart_menu::attach(
+            ui,
+            state,
+            ChartId::Map,
+            title,
+            &response.response,
+            response.response.rect,
+            out,
+        );
         let (centres, click) = response.inner;
         out.bar_centres.insert("territory_map".to_string(), centres);
         if let Some(click) = click
@@ -275,15 +288,6 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         };
         charts::title(ui, t.ranking, Some(ranking), state);
         let h = ui.available_height() - 8.0;
-        charts::bar_chart(
-            ui,
-            "chart_ranking",
-            t.ranking,
-            ranking,
-            state,
-            Colouring::Single(0),
-            h,
-            out,
-        );
+        charts::bar_chart(ui, ChartId::Ranking, t.ranking, d, state, h, out);
     });
 }

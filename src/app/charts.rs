@@ -1,0 +1,165 @@
+//! The window's charts by name: which dashboard data each draws, in which colours and under
+//! which title. The screen and every export of a chart ask here, so the two agree.
+
+use serde::{Deserialize, Serialize};
+
+use super::settings::Settings;
+use crate::i18n::Lang;
+use crate::query::chart::ChartData;
+use crate::query::dashboard::Dashboard;
+use crate::query::territory::{Level, TerritoryPoint};
+use crate::render::decor::chart_title;
+use crate::render::palette::Colouring;
+
+/// A chart of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ChartId {
+    Programme,
+    Province,
+    Target,
+    Year,
+    Explore,
+    Map,
+    Ranking,
+}
+
+impl ChartId {
+    pub const ALL: [ChartId; 7] = [
+        ChartId::Programme,
+        ChartId::Province,
+        ChartId::Target,
+        ChartId::Year,
+        ChartId::Explore,
+        ChartId::Map,
+        ChartId::Ranking,
+    ];
+
+    /// The widget id of the chart (also the key of its bar centres).
+    pub fn id(self) -> &'static str {
+        match self {
+            ChartId::Programme => "chart_programme",
+            ChartId::Province => "chart_province",
+            ChartId::Target => "chart_target",
+            ChartId::Year => "chart_year",
+            ChartId::Explore => "chart_explore",
+            ChartId::Map => "territory_map",
+            ChartId::Ranking => "chart_ranking",
+        }
+    }
+}
+
+/// What a chart shows.
+pub enum ChartView<'a> {
+    Bars {
+        data: &'a ChartData,
+        colouring: Colouring,
+        title: String,
+    },
+    Map {
+        points: &'a [TerritoryPoint],
+        level: Level,
+        unplaced: u64,
+        title: String,
+    },
+}
+
+impl ChartView<'_> {
+    pub fn title(&self) -> &str {
+        match self {
+            ChartView::Bars { title, .. } | ChartView::Map { title, .. } => title,
+        }
+    }
+}
+
+/// The map level the settings ask for, when the data can give it.
+pub fn map_level(d: &Dashboard, settings: &Settings) -> Level {
+    let has_municipalities = !d.municipalities.is_empty() || d.unplaced_municipalities > 0;
+    if settings.map_municipalities && has_municipalities {
+        Level::Municipalities
+    } else {
+        Level::Provinces
+    }
+}
+
+/// The data, colours and title of chart `id` on dashboard `d`.
+pub fn view<'a>(d: &'a Dashboard, id: ChartId, settings: &Settings) -> ChartView<'a> {
+    let lang: Lang = settings.lang;
+    let t = lang.texts();
+    let bars = |data: &'a ChartData, colouring: Colouring, title: &str| ChartView::Bars {
+        data,
+        colouring,
+        title: title.to_string(),
+    };
+    let level = map_level(d, settings);
+    match id {
+        ChartId::Programme => bars(&d.by_programme, Colouring::ByCategory, t.chart_programme),
+        ChartId::Province => bars(&d.by_province, Colouring::Single(0), t.chart_province),
+        ChartId::Target => bars(
+            &d.by_target,
+            Colouring::Single(2),
+            &chart_title(&d.by_target.spec, lang),
+        ),
+        ChartId::Year => bars(&d.by_year, Colouring::Single(4), t.chart_year),
+        ChartId::Explore => bars(
+            &d.explore,
+            Colouring::Single(0),
+            &chart_title(&d.explore.spec, lang),
+        ),
+        ChartId::Ranking => match level {
+            Level::Provinces => bars(&d.by_province, Colouring::Single(0), t.map_title),
+            Level::Municipalities => bars(
+                &d.by_municipality,
+                Colouring::Single(0),
+                t.map_title_municipalities,
+            ),
+        },
+        ChartId::Map => match level {
+            Level::Provinces => ChartView::Map {
+                points: &d.territory,
+                level,
+                unplaced: 0,
+                title: t.map_title.to_string(),
+            },
+            Level::Municipalities => ChartView::Map {
+                points: &d.municipalities,
+                level,
+                unplaced: d.unplaced_municipalities,
+                title: t.map_title_municipalities.to_string(),
+            },
+        },
+    }
+}
+
+/// A file name for an export of `title`: lower case, words joined by `_`, accents kept out.
+pub fn file_stem(title: &str) -> String {
+    let folded = crate::query::values::fold(title);
+    let mut out = String::new();
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_');
+    if out.is_empty() {
+        "cruscotto".to_string()
+    } else {
+        out.chars().take(60).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_stems_are_plain() {
+        assert_eq!(file_stem("Importo per provincia"), "importo_per_provincia");
+        assert_eq!(
+            file_stem("Spesa programmata per anno — Città"),
+            "spesa_programmata_per_anno_citta"
+        );
+        assert_eq!(file_stem("***"), "cruscotto");
+    }
+}
