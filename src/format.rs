@@ -1,6 +1,7 @@
 //! Number, money and date formatting for people, in one place (Italian by default).
 
 use chrono::NaiveDate;
+use polars::prelude::AnyValue;
 
 /// Groups the integer part of `value` with `sep` every three digits.
 fn group_thousands(int_part: u64, sep: char) -> String {
@@ -88,6 +89,25 @@ pub fn period_it(start: Option<NaiveDate>, end: Option<NaiveDate>) -> String {
 /// A share as a percentage with one decimal: `12,3%`.
 pub fn percent(share: f64) -> String {
     format!("{}%", number_it(share * 100.0, 1))
+}
+
+/// A cell as text, in Italian formats.
+pub fn cell_text(value: AnyValue<'_>) -> String {
+    match value {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Float64(v) => euro_cents(v),
+        AnyValue::Date(days) => chrono::NaiveDate::default()
+            .checked_add_signed(chrono::TimeDelta::days(days as i64))
+            .map(date_it)
+            .unwrap_or_default(),
+        AnyValue::List(s) => s
+            .str()
+            .map(|c| c.iter().flatten().collect::<Vec<_>>().join(", "))
+            .unwrap_or_default(),
+        other => other.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::data::progress::Stage;
 use crate::data::quality::ProblemKind;
 use crate::data::schema::Field;
 use crate::query::Key;
+use crate::query::card::CardLine;
 use crate::query::chart::{Dimension, Measure};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -140,6 +141,15 @@ pub struct Texts {
     pub columns: &'static str,
     pub reset_columns: &'static str,
     pub file_column: &'static str,
+    pub export_card: &'static str,
+    pub close_card: &'static str,
+    pub export_menu: &'static str,
+    pub export_report: &'static str,
+    pub save_view: &'static str,
+    pub open_view: &'static str,
+    pub report_title: &'static str,
+    pub page: &'static str,
+    pub problems_in_sources: &'static str,
 }
 
 pub const IT: Texts = Texts {
@@ -266,6 +276,15 @@ pub const IT: Texts = Texts {
     columns: "Colonne",
     reset_columns: "Colonne predefinite",
     file_column: "colonna del file",
+    export_card: "Esporta scheda (PDF)…",
+    close_card: "Chiudi scheda",
+    export_menu: "Esporta",
+    export_report: "Esporta report (PDF)…",
+    save_view: "Salva vista…",
+    open_view: "Apri vista…",
+    report_title: "Report del cruscotto",
+    page: "pagina",
+    problems_in_sources: "valori non leggibili nelle fonti (dettagli con «cruscotto check»)",
 };
 
 pub const EN: Texts = Texts {
@@ -392,6 +411,15 @@ pub const EN: Texts = Texts {
     columns: "Columns",
     reset_columns: "Default columns",
     file_column: "file column",
+    export_card: "Export card (PDF)…",
+    close_card: "Close card",
+    export_menu: "Export",
+    export_report: "Export report (PDF)…",
+    save_view: "Save view…",
+    open_view: "Open view…",
+    report_title: "Dashboard report",
+    page: "page",
+    problems_in_sources: "unreadable values in the sources (details with “cruscotto check”)",
 };
 
 impl Lang {
@@ -469,6 +497,25 @@ impl Lang {
         match Field::parse(column) {
             Some(f) if f.name() == column => self.field(f).to_string(),
             _ => column.to_string(),
+        }
+    }
+
+    /// The label of a card line, as the Scheda intervento writes it.
+    pub fn card_line(self, line: CardLine) -> &'static str {
+        let t = self.texts();
+        match line {
+            CardLine::Territory => t.card_territory,
+            CardLine::Funding => t.card_funding,
+            CardLine::Granted => t.card_amount,
+            CardLine::Spent => t.card_spent,
+            CardLine::Nature => t.card_nature,
+            CardLine::Scope => t.card_scope,
+            CardLine::Ages => t.card_age,
+            CardLine::Citizenship => t.card_citizenship,
+            CardLine::Vulnerable => t.card_vulnerable,
+            CardLine::Outcome => t.card_outcome,
+            CardLine::Partners => t.card_partners,
+            CardLine::Programme => t.card_programme,
         }
     }
 

@@ -449,3 +449,34 @@ fn excel_italian_csv_refuses_characters_windows_1252_lacks() {
             .contains("Współpraca Łódź")
     );
 }
+
+#[test]
+fn report_is_a_three_page_pdf_with_the_filtered_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.pdf");
+    let ods = sample("progetti_welfare_comunita.ods");
+    ok(cruscotto(&[
+        "report",
+        &wecare(),
+        path(&ods),
+        "--filter",
+        "programme=WeCaRe Misura 1",
+        "--lang",
+        "en",
+        "--out",
+        path(&out),
+    ]));
+    let bytes = std::fs::read(&out).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert_eq!(doc.get_pages().len(), 3);
+    let first = pdf_text(&bytes, 1);
+    let wecare_total: f64 = spec_total("wecare_misura1", "granted");
+    assert!(first.contains("Dashboard report"), "{first}");
+    assert!(
+        first.contains("Filters: Programme = WeCaRe Misura 1"),
+        "{first}"
+    );
+    assert!(first.contains(&euro(wecare_total)), "{first}");
+    let third = pdf_text(&bytes, 3);
+    assert!(third.contains("Amount by lead body"), "{third}");
+}

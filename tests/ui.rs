@@ -570,3 +570,42 @@ fn projects_table_exports_its_columns() {
     );
     assert_eq!(sheet.rows().count(), 35, "34 projects and the header");
 }
+
+#[test]
+fn card_and_report_export_as_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_saving_to(dir.path(), 1.0);
+    tab_button(&h, "Progetti").click();
+    wait_idle(&mut h);
+    h.get_by_label("Talenti Latenti - Rete per un Welfare di Comunità")
+        .click();
+    h.run_steps(4);
+    h.get_by_label("Esporta scheda (PDF)…").click();
+    wait_for_notice(&mut h);
+    let bytes = std::fs::read(dir.path().join("scheda_int_36_2021.pdf")).unwrap();
+    let text = common::pdf_text(&bytes, 1);
+    for expected in [
+        "Scheda intervento: INT-36-2021",
+        "Talenti Latenti - Rete per un Welfare di Comunità",
+        "01/01/2016 – 22/04/2021",
+        "Territorio di attuazione:",
+        "Italia, Piemonte, Cuneo",
+        "€ 488.100,00",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    h.get_by_label("Chiudi messaggio").click();
+    h.run_steps(2);
+
+    h.get_by_label("Esporta").click();
+    h.run_steps(2);
+    h.get_by_label("Esporta report (PDF)…").click();
+    wait_for_notice(&mut h);
+    let bytes = std::fs::read(dir.path().join("report_del_cruscotto.pdf")).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    assert_eq!(doc.get_pages().len(), 3);
+    let first = common::pdf_text(&bytes, 1);
+    assert!(first.contains("Report del cruscotto"), "{first}");
+    assert!(first.contains(&euro(total_of_samples())), "{first}");
+    assert!(first.contains("Nessun filtro"), "{first}");
+}

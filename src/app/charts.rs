@@ -8,8 +8,10 @@ use crate::i18n::Lang;
 use crate::query::chart::ChartData;
 use crate::query::dashboard::Dashboard;
 use crate::query::territory::{Level, TerritoryPoint};
-use crate::render::decor::chart_title;
-use crate::render::palette::Colouring;
+use crate::render::decor::{Provenance, chart_title};
+use crate::render::output::{PageSize, RenderError, pdf};
+use crate::render::pages::{ReportInput, report_pages};
+use crate::render::palette::{ColorMap, Colouring};
 
 /// A chart of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -128,6 +130,49 @@ pub fn view<'a>(d: &'a Dashboard, id: ChartId, settings: &Settings) -> ChartView
             },
         },
     }
+}
+
+/// The dashboard as a PDF report (A4): KPIs, the four overview charts, the Esplora top ten,
+/// filters, sources and the problems count, in the settings' language.
+pub fn report_pdf(
+    d: &Dashboard,
+    settings: &Settings,
+    provenance: &Provenance,
+    colors: &ColorMap,
+    problems: usize,
+) -> Result<Vec<u8>, RenderError> {
+    let charts = [
+        ChartId::Programme,
+        ChartId::Province,
+        ChartId::Target,
+        ChartId::Year,
+    ]
+    .into_iter()
+    .filter_map(|id| match view(d, id, settings) {
+        ChartView::Bars {
+            data,
+            colouring,
+            title,
+        } => Some((title, data, colouring)),
+        ChartView::Map { .. } => None,
+    })
+    .collect();
+    let input = ReportInput {
+        kpis: &d.kpis,
+        charts,
+        explore: &d.explore,
+        explore_title: chart_title(&d.explore.spec, settings.lang),
+        provenance,
+        problems,
+        colors,
+    };
+    let pages = report_pages(&input);
+    pdf(
+        &pages,
+        PageSize::A4,
+        settings.lang.texts().report_title,
+        settings.lang.code(),
+    )
 }
 
 /// A file name for an export of `title`: lower case, words joined by `_`, accents kept out.

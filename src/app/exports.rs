@@ -8,18 +8,23 @@ use std::sync::Arc;
 use polars::prelude::DataFrame;
 
 use super::dialogs::{FileDialogs, FileKind, with_extension};
+use super::settings::Settings;
 use crate::data::Dataset;
 use crate::export::content::{chart_table, projects_table};
 use crate::export::picture::{PictureFormat, picture_bytes};
 use crate::export::table::{Cells, CsvStyle, Table, TableColumn, TableFormat, write_export};
 use crate::export::{ExportError, refuse_sources, write_atomic};
 use crate::i18n::Lang;
+use crate::query::card::Card;
 use crate::query::chart::{ChartData, query};
+use crate::query::dashboard::Dashboard;
 use crate::query::filters::Filters;
 use crate::query::territory::{Level, TerritoryPoint};
 use crate::render::chart_svg::chart_svg;
 use crate::render::decor::Provenance;
 use crate::render::map_svg::map_svg;
+use crate::render::output::{PageSize, pdf};
+use crate::render::pages::card_page;
 use crate::render::palette::{ColorMap, Colouring};
 
 /// What a chart's menu can do.
@@ -173,6 +178,14 @@ pub enum Job {
         title: String,
         excel_it: bool,
     },
+    /// The dashboard as a PDF report.
+    Report {
+        dashboard: Arc<Dashboard>,
+        settings: Box<Settings>,
+        problems: usize,
+    },
+    /// One project's card as a one-page PDF.
+    Card { card: Card },
     /// The filtered projects, in the table's columns and order.
     Projects {
         projects: DataFrame,
@@ -321,6 +334,14 @@ impl Job {
                     table_kinds(*excel_it, lang),
                 )
             }
+            Job::Report { .. } => (
+                format!("{}.pdf", stem(lang.texts().report_title)),
+                picture_kinds(PictureFormat::Pdf, lang),
+            ),
+            Job::Card { card } => (
+                format!("scheda_{}.pdf", stem(&card.code)),
+                picture_kinds(PictureFormat::Pdf, lang),
+            ),
             Job::Projects { excel_it, .. } => {
                 let ext = if *excel_it { "csv" } else { "xlsx" };
                 let name = lang.pick_owned("progetti", "projects");
@@ -360,6 +381,27 @@ impl Job {
                 let svg = picture.svg(provenance, &context.colors, options.width, options.height);
                 let bytes = picture_bytes(&svg, format, options.scale, &options.title, lang)
                     .map_err(|e| fail(&e))?;
+                write_atomic(path, &bytes)
+            }
+            Job::Report {
+                dashboard,
+                settings,
+                problems,
+            } => {
+                let bytes = super::charts::report_pdf(
+                    &dashboard,
+                    &settings,
+                    provenance,
+                    &context.colors,
+                    problems,
+                )
+                .map_err(|e| fail(&e))?;
+                write_atomic(path, &bytes)
+            }
+            Job::Card { card } => {
+                let page = card_page(&card, provenance);
+                let title = format!("{}: {}", context.lang.texts().card_title, card.code);
+                let bytes = pdf(&[page], PageSize::A4, &title, lang).map_err(|e| fail(&e))?;
                 write_atomic(path, &bytes)
             }
             Job::ChartTable {

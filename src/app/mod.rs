@@ -76,6 +76,10 @@ pub enum Intent {
     },
     SetProjectColumns(Vec<ProjectColumn>),
     DismissNotice(usize),
+    /// The selected project's card as a PDF.
+    ExportCard,
+    /// The dashboard as a PDF report.
+    ExportReport,
 }
 
 /// A message about something done or failed, shown until dismissed.
@@ -619,6 +623,24 @@ impl CruscottoApp {
                 }
             }
             Intent::SetProjectColumns(columns) => s.settings.project_columns = columns,
+            Intent::ExportCard => {
+                if let (Some(d), Some(row)) = (&s.dashboard, s.selected)
+                    && row < d.projects.height()
+                {
+                    let card = crate::query::card::Card::of(&d.projects, row);
+                    self.start_export(Job::Card { card });
+                }
+            }
+            Intent::ExportReport => {
+                if let (Some(d), Some(dataset)) = (&s.dashboard, &s.dataset) {
+                    let job = Job::Report {
+                        dashboard: d.clone(),
+                        settings: Box::new(s.settings.clone()),
+                        problems: dataset.problems.height(),
+                    };
+                    self.start_export(job);
+                }
+            }
             Intent::DismissNotice(i) => {
                 if i < s.notices.len() {
                     s.notices.remove(i);

@@ -7,6 +7,7 @@ pub mod export_chart;
 pub mod export_data;
 pub mod export_map;
 pub mod generate;
+pub mod report;
 pub mod summary;
 
 use std::path::{Path, PathBuf};
@@ -51,6 +52,8 @@ pub enum Command {
     ExportMap(ExportMapArgs),
     /// The filtered projects, or the numbers by a field, as CSV, XLSX or ODS.
     ExportData(ExportDataArgs),
+    /// The dashboard as a short PDF report (KPIs, charts, top ten, filters, sources).
+    Report(ReportArgs),
 }
 
 /// How the files are read and mapped.
@@ -373,6 +376,21 @@ pub struct ExportDataArgs {
     pub load: LoadArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The PDF to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: LangArg,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}
+
 /// Files loaded for an export, with the filters, colours and provenance every verb needs.
 pub struct Loaded {
     pub dataset: Dataset,
@@ -425,5 +443,6 @@ pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String>
         Command::ExportChart(args) => export_chart::run(&args, out),
         Command::ExportMap(args) => export_map::run(&args, out),
         Command::ExportData(args) => export_data::run(&args, out),
+        Command::Report(args) => report::run(&args, out),
     }
 }

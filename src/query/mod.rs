@@ -3,6 +3,7 @@
 //! [`chart`] is the one query engine (specification → chart data); the dashboard, the command
 //! line, the exports and the compare tab all ask it.
 
+pub mod card;
 pub mod chart;
 pub mod dashboard;
 pub mod filters;

@@ -174,25 +174,32 @@ pub fn filters_caption(filters: &Filters, lang: Lang) -> String {
     }
 }
 
+/// "esportato il 25/11/2026 · elaborazione Cruscotto".
+pub fn export_note(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::It => format!(
+            "esportato il {} · elaborazione Cruscotto",
+            format::date_it(date)
+        ),
+        Lang::En => format!(
+            "exported on {} · processed with Cruscotto",
+            format::date_it(date)
+        ),
+    }
+}
+
 /// "Fonte: a.xlsx › Foglio1; b.csv · esportato il 25/11/2026 · elaborazione Cruscotto".
 pub fn source_line(sources: &[String], date: NaiveDate, lang: Lang) -> String {
-    let (source, sources_word, exported) = match lang {
-        Lang::It => ("Fonte", "Fonti", "esportato il"),
-        Lang::En => ("Source", "Sources", "exported on"),
-    };
-    let head = if sources.len() == 1 {
-        source
-    } else {
-        sources_word
-    };
-    let processed = match lang {
-        Lang::It => "elaborazione Cruscotto",
-        Lang::En => "processed with Cruscotto",
+    let head = match (lang, sources.len()) {
+        (Lang::It, 1) => "Fonte",
+        (Lang::It, _) => "Fonti",
+        (Lang::En, 1) => "Source",
+        (Lang::En, _) => "Sources",
     };
     format!(
-        "{head}: {} · {exported} {} · {processed}",
+        "{head}: {} · {}",
         sources.join("; "),
-        format::date_it(date)
+        export_note(date, lang)
     )
 }
 

@@ -67,6 +67,34 @@ pub fn fit(text: &str, size: f32, bold: bool, width: f32) -> String {
     format!("{}…", out.trim_end())
 }
 
+/// `text` broken into lines no wider than `width` pixels, at word boundaries (a word longer
+/// than a line is cut). Line breaks in the text are kept.
+pub fn wrap(text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if text_width(&candidate, size, bold) <= width || line.is_empty() {
+                line = if text_width(&candidate, size, bold) > width {
+                    fit(&candidate, size, bold, width)
+                } else {
+                    candidate
+                };
+            } else {
+                lines.push(std::mem::take(&mut line));
+                line = fit(word, size, bold, width);
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +122,15 @@ mod tests {
             "{cut}"
         );
         assert_eq!(fit("Bra", 20.0, false, 150.0), "Bra");
+    }
+
+    #[test]
+    fn wrapped_lines_fit_and_keep_every_word() {
+        let text = "Sperimentazione di un nuovo modello di welfare che coinvolge più soggetti";
+        let lines = wrap(text, 20.0, false, 300.0);
+        assert!(lines.len() > 1);
+        assert!(lines.iter().all(|l| text_width(l, 20.0, false) <= 300.0));
+        assert_eq!(lines.join(" "), text);
+        assert_eq!(wrap("uno\ndue", 20.0, false, 300.0), vec!["uno", "due"]);
     }
 }

@@ -9,5 +9,6 @@ pub mod fonts;
 pub mod geo;
 pub mod map_svg;
 pub mod output;
+pub mod pages;
 pub mod palette;
 pub mod svg;

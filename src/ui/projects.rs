@@ -5,31 +5,14 @@ use eframe::egui;
 use egui_extras::{Column, TableBuilder};
 use polars::prelude::*;
 
+use crate::format::cell_text;
+
 use super::{Output, card};
 use crate::app::settings::ProjectColumn;
 use crate::app::{AppState, Intent};
 use crate::data::schema::Field;
-use crate::format;
+use crate::query::card::Card;
 use crate::query::dashboard::Dashboard;
-
-/// A cell as text, in Italian formats.
-pub fn cell_text(value: AnyValue<'_>) -> String {
-    match value {
-        AnyValue::Null => String::new(),
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        AnyValue::Float64(v) => format::euro_cents(v),
-        AnyValue::Date(days) => chrono::NaiveDate::default()
-            .checked_add_signed(chrono::TimeDelta::days(days as i64))
-            .map(format::date_it)
-            .unwrap_or_default(),
-        AnyValue::List(s) => s
-            .str()
-            .map(|c| c.iter().flatten().collect::<Vec<_>>().join(", "))
-            .unwrap_or_default(),
-        other => other.to_string(),
-    }
-}
 
 pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
     let table = &d.projects;
@@ -50,7 +33,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                     .inner_margin(10.0)
                     .show(ui, |ui| {
                         ui.set_min_size(ui.available_size());
-                        card::show(ui, state, table, row);
+                        card::show(ui, state, &Card::of(table, row), out);
                     });
             });
         });

@@ -18,6 +18,16 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         if ui.button(t.add_files).clicked() {
             out.intents.push(Intent::OpenDialog { add: true });
         }
+        ui.menu_button(t.export_menu, |ui| {
+            let ready = state.dashboard.is_some();
+            if ui
+                .add_enabled(ready, egui::Button::new(t.export_report))
+                .clicked()
+            {
+                out.intents.push(Intent::ExportReport);
+                ui.close();
+            }
+        });
         ui.menu_button(t.recent, |ui| {
             if state.settings.recent.is_empty() {
                 ui.label(t.no_recent);

@@ -1,0 +1,37 @@
+//! `cruscotto report`: the dashboard of the files as a short PDF report — KPIs, the four overview
+//! charts, the Esplora top ten, filters, sources and problems — as the window's "Esporta report".
+
+use std::io::Write;
+
+use super::{Loaded, ReportArgs};
+use crate::app::charts::report_pdf;
+use crate::app::settings::Settings;
+use crate::export::write_atomic;
+use crate::query::dashboard::{Request, compute};
+
+pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
+    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
+    loaded.refuse_overwrite(&args.out)?;
+    let settings = Settings {
+        lang: loaded.lang,
+        filters: loaded.filters.clone(),
+        ..Settings::default()
+    };
+    let request = Request {
+        filters: settings.filters.clone(),
+        explore: settings.explore.clone(),
+        target_dimension: settings.target_dimension,
+        ..Request::default()
+    };
+    let dashboard = compute(&loaded.dataset.table, &request).map_err(|e| e.to_string())?;
+    let bytes = report_pdf(
+        &dashboard,
+        &settings,
+        &loaded.provenance,
+        &loaded.colors,
+        loaded.dataset.problems.height(),
+    )
+    .map_err(|e| format!("{}: {e}", args.out.display()))?;
+    write_atomic(&args.out, &bytes).map_err(|e| e.to_string())?;
+    writeln!(out, "{}", args.out.display()).map_err(|e| e.to_string())
+}
