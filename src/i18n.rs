@@ -150,6 +150,10 @@ pub struct Texts {
     pub report_title: &'static str,
     pub page: &'static str,
     pub problems_in_sources: &'static str,
+    pub views: &'static str,
+    pub apply_view: &'static str,
+    pub apply_view_hint: &'static str,
+    pub absent_value: &'static str,
 }
 
 pub const IT: Texts = Texts {
@@ -285,6 +289,10 @@ pub const IT: Texts = Texts {
     report_title: "Report del cruscotto",
     page: "pagina",
     problems_in_sources: "valori non leggibili nelle fonti (dettagli con «cruscotto check»)",
+    views: "Viste",
+    apply_view: "Applica vista ai dati aperti…",
+    apply_view_hint: "Filtri e grafici di una vista salvata, sui file già aperti (per esempio il file del mese successivo).",
+    absent_value: "assente nei dati",
 };
 
 pub const EN: Texts = Texts {
@@ -420,6 +428,10 @@ pub const EN: Texts = Texts {
     report_title: "Dashboard report",
     page: "page",
     problems_in_sources: "unreadable values in the sources (details with “cruscotto check”)",
+    views: "Views",
+    apply_view: "Apply view to the open data…",
+    apply_view_hint: "A saved view's filters and charts, on the files already open (for example next month's file).",
+    absent_value: "not in the data",
 };
 
 impl Lang {

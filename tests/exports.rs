@@ -6,6 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use calamine::DataType;
 use common::*;
 use cruscotto::render::output::{parse, texts};
 
@@ -479,4 +480,165 @@ fn report_is_a_three_page_pdf_with_the_filtered_numbers() {
     assert!(first.contains(&euro(wecare_total)), "{first}");
     let third = pdf_text(&bytes, 3);
     assert!(third.contains("Amount by lead body"), "{third}");
+}
+
+/// A view of the two sample files copied into `dir/dati`, filtered on Cuneo and Torino.
+fn sample_view(dir: &Path) -> std::path::PathBuf {
+    let data = dir.join("dati");
+    std::fs::create_dir_all(&data).unwrap();
+    for name in ["wecare_misura1.xlsx", "progetti_welfare_comunita.ods"] {
+        std::fs::copy(sample(name), data.join(name)).unwrap();
+    }
+    let view = dir.join("vista.json");
+    std::fs::write(
+        &view,
+        r#"{
+          "version": 1,
+          "sources": [{"path": "dati/wecare_misura1.xlsx"}, {"path": "dati/progetti_welfare_comunita.ods"}],
+          "filters": {"values": {"province": ["Cuneo", "Torino"]}, "years": null, "text": ""},
+          "tab": "Explore",
+          "explore": {"dimension": {"Field": "lead_body"}, "measure": "Count", "split": null,
+                      "stacked": true, "orientation": "Horizontal", "sort": "Value", "top_n": 10},
+          "map_level": "provinces",
+          "target_dimension": "age_groups"
+        }"#,
+    )
+    .unwrap();
+    view
+}
+
+#[test]
+fn render_view_writes_every_chart_and_table_with_the_view_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = sample_view(dir.path());
+    let out_dir = dir.path().join("uscita");
+    let out = ok(cruscotto(&[
+        "render-view",
+        path(&view),
+        "--out-dir",
+        path(&out_dir),
+        "--format",
+        "svg",
+    ]));
+    let listed = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(listed.lines().count(), 14, "{listed}");
+    for name in [
+        "importo_per_provincia.svg",
+        "importo_per_provincia.xlsx",
+        "numero_di_progetti_per_ente_capofila.svg",
+        "importo_per_provincia_mappa.svg",
+        "progetti.xlsx",
+        "report_del_cruscotto.pdf",
+    ] {
+        assert!(out_dir.join(name).exists(), "{name} in {listed}");
+    }
+    // The province table holds exactly the view's provinces, with the spec's amounts.
+    let wecare = sums_by(
+        &spec("wecare_misura1"),
+        |r| province_name(r["province"].as_str().unwrap()),
+        "granted",
+    );
+    let seeds = sums_by(
+        &spec("progetti_welfare_comunita"),
+        // "Italia, Piemonte, Torino, Rivoli": the province is the third step of the path.
+        |r| {
+            r["territory"]
+                .as_str()
+                .unwrap()
+                .split(", ")
+                .nth(2)
+                .unwrap()
+                .to_string()
+        },
+        "amount",
+    );
+    let by_view = sheets(&out_dir.join("importo_per_provincia.xlsx"));
+    let rows: Vec<(String, f64)> = by_view[0]
+        .1
+        .rows()
+        .skip(1)
+        .map(|r| (r[0].to_string(), r[1].as_f64().unwrap()))
+        .collect();
+    assert_eq!(rows.len(), 2);
+    for (province, amount) in rows {
+        let expected = wecare.get(&province).copied().unwrap_or(0.0)
+            + seeds.get(&province).copied().unwrap_or(0.0);
+        assert!(
+            close(amount, expected),
+            "{province}: {amount} vs {expected}"
+        );
+    }
+    // The same view applied to another file (the Parquet copy of WeCaRe): its numbers.
+    let other = dir.path().join("altro");
+    ok(cruscotto(&[
+        "render-view",
+        path(&view),
+        path(&sample("wecare_misura1.parquet")),
+        "--out-dir",
+        path(&other),
+        "--format",
+        "svg",
+    ]));
+    let on_parquet = sheets(&other.join("importo_per_provincia.xlsx"));
+    let torino = on_parquet[0].1.rows().find(|r| r[0] == "Torino").unwrap()[1]
+        .as_f64()
+        .unwrap();
+    assert!(close(torino, wecare["Torino"]));
+}
+
+#[test]
+fn a_view_naming_a_missing_file_or_value_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = sample_view(dir.path());
+    std::fs::remove_file(dir.path().join("dati/wecare_misura1.xlsx")).unwrap();
+    let out = cruscotto(&[
+        "render-view",
+        path(&view),
+        "--out-dir",
+        path(&dir.path().join("o")),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("do not exist") && err.contains("wecare_misura1.xlsx"),
+        "{err}"
+    );
+    // On a file without Cuneo: the run goes on and warns about the value.
+    let out = ok(cruscotto(&[
+        "render-view",
+        path(&view),
+        path(&sample("progetti_welfare_comunita.ods")),
+        "--out-dir",
+        path(&dir.path().join("o")),
+        "--format",
+        "svg",
+    ]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !err.contains("'Cuneo'") && !err.contains("'Torino'"),
+        "{err}"
+    );
+    let mut text = std::fs::read_to_string(&view).unwrap();
+    text = text.replace("\"Cuneo\"", "\"Atlantide\"");
+    std::fs::write(&view, text).unwrap();
+    let out = ok(cruscotto(&[
+        "report",
+        path(&sample("progetti_welfare_comunita.ods")),
+        "--view",
+        path(&view),
+        "--out",
+        path(&dir.path().join("r.pdf")),
+    ]));
+    let _ = out;
+    let out = ok(cruscotto(&[
+        "render-view",
+        path(&view),
+        path(&sample("progetti_welfare_comunita.ods")),
+        "--out-dir",
+        path(&dir.path().join("o2")),
+        "--format",
+        "svg",
+    ]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("province = 'Atlantide'"), "{err}");
 }

@@ -609,3 +609,96 @@ fn card_and_report_export_as_pdf() {
     assert!(first.contains(&euro(total_of_samples())), "{first}");
     assert!(first.contains("Nessun filtro"), "{first}");
 }
+
+/// The window on the sample whose "open" dialogs answer `open`.
+fn app_opening(
+    dir: &std::path::Path,
+    open: Vec<std::path::PathBuf>,
+) -> Harness<'static, CruscottoApp> {
+    let dialogs = std::sync::Arc::new(cruscotto::app::dialogs::FixedDialogs {
+        dir: dir.to_path_buf(),
+        open,
+    });
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), Vec::new())
+                .with_dialogs(dialogs.clone())
+        });
+    wait_idle(&mut h);
+    h
+}
+
+fn open_view(h: &mut Harness<'_, CruscottoApp>, item: &str) {
+    h.get_by_label("Viste").click();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    for _ in 0..200 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    wait_idle(h);
+}
+
+#[test]
+fn a_saved_view_reopens_with_the_same_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = dir.path().join("vista.json");
+    let mut h = app_opening(dir.path(), vec![view.clone()]);
+    h.get_by_label("WeCaRe Misura 1 (22)").click();
+    wait_idle(&mut h);
+    tab_button(&h, "Territorio").click();
+    wait_idle(&mut h);
+    h.get_by_label("Viste").click();
+    h.run_steps(2);
+    h.get_by_label("Salva vista…").click();
+    wait_for_notice(&mut h);
+    let text = std::fs::read_to_string(&view).unwrap();
+    assert!(
+        text.contains("\"version\": 1") && text.contains("WeCaRe Misura 1"),
+        "{text}"
+    );
+
+    // A fresh window opens the view: same sources, filter, tab and total.
+    let mut fresh = app_opening(dir.path(), vec![view.clone()]);
+    open_view(&mut fresh, "Apri vista…");
+    let wecare: f64 = spec_total("wecare_misura1", "granted");
+    assert_eq!(
+        fresh.state().state.settings.tab,
+        cruscotto::app::settings::Tab::Territory
+    );
+    fresh.get_by_label("Programma: WeCaRe Misura 1  ×");
+    assert_eq!(
+        fresh.state().state.dashboard.as_ref().unwrap().kpis.granted,
+        wecare
+    );
+}
+
+#[test]
+fn a_view_value_the_data_lacks_stays_visible_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = dir.path().join("vista.json");
+    let mut h = app_opening(dir.path(), vec![view.clone()]);
+    h.get_by_label("Viste").click();
+    h.run_steps(2);
+    h.get_by_label("Salva vista…").click();
+    wait_for_notice(&mut h);
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&view).unwrap()).unwrap();
+    json["filters"]["values"]["province"] = serde_json::json!(["Atlantide"]);
+    std::fs::write(&view, json.to_string()).unwrap();
+    open_view(&mut h, "Applica vista ai dati aperti…");
+    h.get_by_label("Provincia: Atlantide (assente nei dati)  ×");
+    assert_eq!(h.state().state.dashboard.as_ref().unwrap().kpis.projects, 0);
+
+    // A view naming a file that is gone says which.
+    json["sources"] = serde_json::json!([{"path": "marzo/progetti.xlsx"}]);
+    std::fs::write(&view, json.to_string()).unwrap();
+    h.state_mut().state.notices.clear();
+    open_view(&mut h, "Apri vista…");
+    let notice = h.state().state.notices.last().unwrap().text.clone();
+    assert!(
+        notice.contains("do not exist") && notice.contains("marzo/progetti.xlsx"),
+        "{notice}"
+    );
+}

@@ -8,7 +8,9 @@ use crate::i18n::Lang;
 use crate::query::chart::ChartData;
 use crate::query::dashboard::Dashboard;
 use crate::query::territory::{Level, TerritoryPoint};
+use crate::render::chart_svg::chart_svg;
 use crate::render::decor::{Provenance, chart_title};
+use crate::render::map_svg::map_svg;
 use crate::render::output::{PageSize, RenderError, pdf};
 use crate::render::pages::{ReportInput, report_pages};
 use crate::render::palette::{ColorMap, Colouring};
@@ -34,6 +36,14 @@ impl ChartId {
         ChartId::Explore,
         ChartId::Map,
         ChartId::Ranking,
+    ];
+
+    /// The four charts of the Panoramica tab.
+    pub const OVERVIEW: [ChartId; 4] = [
+        ChartId::Programme,
+        ChartId::Province,
+        ChartId::Target,
+        ChartId::Year,
     ];
 
     /// The widget id of the chart (also the key of its bar centres).
@@ -73,6 +83,60 @@ impl ChartView<'_> {
     }
 }
 
+/// A chart as the exports draw it (owned: it travels to a background thread).
+#[derive(Debug, Clone)]
+pub enum Picture {
+    Bars {
+        data: ChartData,
+        colouring: Colouring,
+        title: String,
+    },
+    Map {
+        points: Vec<TerritoryPoint>,
+        level: Level,
+        unplaced: u64,
+        title: String,
+    },
+}
+
+impl Picture {
+    pub fn title(&self) -> &str {
+        match self {
+            Picture::Bars { title, .. } | Picture::Map { title, .. } => title,
+        }
+    }
+
+    /// The picture as SVG, `width` × `height` units.
+    pub fn svg(
+        &self,
+        provenance: &Provenance,
+        colors: &ColorMap,
+        width: f32,
+        height: f32,
+    ) -> String {
+        let lang = provenance.lang;
+        match self {
+            Picture::Bars {
+                data,
+                colouring,
+                title,
+            } => {
+                let decor = provenance.decor(data, Some(title));
+                chart_svg(data, &decor, colors, *colouring, lang, width, height)
+            }
+            Picture::Map {
+                points,
+                level,
+                unplaced,
+                title,
+            } => {
+                let decor = provenance.map_decor(*level, Some(title));
+                map_svg(points, *level, *unplaced, &decor, lang, width, height)
+            }
+        }
+    }
+}
+
 /// The map level the settings ask for, when the data can give it.
 pub fn map_level(d: &Dashboard, settings: &Settings) -> Level {
     let has_municipalities = !d.municipalities.is_empty() || d.unplaced_municipalities > 0;
@@ -80,6 +144,32 @@ pub fn map_level(d: &Dashboard, settings: &Settings) -> Level {
         Level::Municipalities
     } else {
         Level::Provinces
+    }
+}
+
+/// Chart `id` of dashboard `d` as the exports draw it.
+pub fn picture(d: &Dashboard, id: ChartId, settings: &Settings) -> Picture {
+    match view(d, id, settings) {
+        ChartView::Bars {
+            data,
+            colouring,
+            title,
+        } => Picture::Bars {
+            data: data.clone(),
+            colouring,
+            title,
+        },
+        ChartView::Map {
+            points,
+            level,
+            unplaced,
+            title,
+        } => Picture::Map {
+            points: points.to_vec(),
+            level,
+            unplaced,
+            title,
+        },
     }
 }
 
@@ -141,22 +231,17 @@ pub fn report_pdf(
     colors: &ColorMap,
     problems: usize,
 ) -> Result<Vec<u8>, RenderError> {
-    let charts = [
-        ChartId::Programme,
-        ChartId::Province,
-        ChartId::Target,
-        ChartId::Year,
-    ]
-    .into_iter()
-    .filter_map(|id| match view(d, id, settings) {
-        ChartView::Bars {
-            data,
-            colouring,
-            title,
-        } => Some((title, data, colouring)),
-        ChartView::Map { .. } => None,
-    })
-    .collect();
+    let charts = ChartId::OVERVIEW
+        .into_iter()
+        .filter_map(|id| match view(d, id, settings) {
+            ChartView::Bars {
+                data,
+                colouring,
+                title,
+            } => Some((title, data, colouring)),
+            ChartView::Map { .. } => None,
+        })
+        .collect();
     let input = ReportInput {
         kpis: &d.kpis,
         charts,

@@ -7,25 +7,24 @@ use std::sync::Arc;
 
 use polars::prelude::DataFrame;
 
+use super::charts::Picture;
 use super::dialogs::{FileDialogs, FileKind, with_extension};
 use super::settings::Settings;
 use crate::data::Dataset;
-use crate::export::content::{chart_table, projects_table};
+use crate::export::content::{chart_table_of, map_table, projects_table};
 use crate::export::picture::{PictureFormat, picture_bytes};
-use crate::export::table::{Cells, CsvStyle, Table, TableColumn, TableFormat, write_export};
+use crate::export::table::{CsvStyle, TableFormat, write_export};
 use crate::export::{ExportError, refuse_sources, write_atomic};
 use crate::i18n::Lang;
 use crate::query::card::Card;
-use crate::query::chart::{ChartData, query};
+use crate::query::chart::ChartData;
 use crate::query::dashboard::Dashboard;
 use crate::query::filters::Filters;
 use crate::query::territory::{Level, TerritoryPoint};
-use crate::render::chart_svg::chart_svg;
 use crate::render::decor::Provenance;
-use crate::render::map_svg::map_svg;
 use crate::render::output::{PageSize, pdf};
 use crate::render::pages::card_page;
-use crate::render::palette::{ColorMap, Colouring};
+use crate::render::palette::ColorMap;
 
 /// What a chart's menu can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,60 +37,6 @@ pub enum ChartAction {
     ExportPicture,
     /// The numbers behind the chart, as a table.
     ExportData { excel_it: bool },
-}
-
-/// A chart as the exports draw it (owned: it travels to a background thread).
-#[derive(Debug, Clone)]
-pub enum Picture {
-    Bars {
-        data: ChartData,
-        colouring: Colouring,
-        title: String,
-    },
-    Map {
-        points: Vec<TerritoryPoint>,
-        level: Level,
-        unplaced: u64,
-        title: String,
-    },
-}
-
-impl Picture {
-    pub fn title(&self) -> &str {
-        match self {
-            Picture::Bars { title, .. } | Picture::Map { title, .. } => title,
-        }
-    }
-
-    /// The picture as SVG, `width` × `height` units.
-    pub fn svg(
-        &self,
-        provenance: &Provenance,
-        colors: &ColorMap,
-        width: f32,
-        height: f32,
-    ) -> String {
-        let lang = provenance.lang;
-        match self {
-            Picture::Bars {
-                data,
-                colouring,
-                title,
-            } => {
-                let decor = provenance.decor(data, Some(title));
-                chart_svg(data, &decor, colors, *colouring, lang, width, height)
-            }
-            Picture::Map {
-                points,
-                level,
-                unplaced,
-                title,
-            } => {
-                let decor = provenance.map_decor(*level, Some(title));
-                map_svg(points, *level, *unplaced, &decor, lang, width, height)
-            }
-        }
-    }
 }
 
 /// The size and format of an exported picture, as the user chose them.
@@ -186,6 +131,11 @@ pub enum Job {
     },
     /// One project's card as a one-page PDF.
     Card { card: Card },
+    /// The window's view (sources, filters, tab, charts) as a JSON file.
+    View {
+        dataset: Arc<Dataset>,
+        settings: Box<Settings>,
+    },
     /// The filtered projects, in the table's columns and order.
     Projects {
         projects: DataFrame,
@@ -248,67 +198,6 @@ fn png_of(image: &eframe::egui::ColorImage) -> Result<Vec<u8>, String> {
     Ok(out.into_inner())
 }
 
-fn map_table(
-    points: &[TerritoryPoint],
-    level: Level,
-    title: &str,
-    provenance: &Provenance,
-) -> Table {
-    let lang = provenance.lang;
-    let total: f64 = points.iter().map(|p| p.amount).sum();
-    let place = match level {
-        Level::Provinces => lang.pick_owned("Provincia", "Province"),
-        Level::Municipalities => lang.pick_owned("Comune", "Municipality"),
-    };
-    let context = match level {
-        Level::Provinces => lang.pick_owned("Regione", "Region"),
-        Level::Municipalities => lang.pick_owned("Provincia, regione", "Province, region"),
-    };
-    let columns = vec![
-        TableColumn {
-            header: place,
-            cells: Cells::Text(points.iter().map(|p| Some(p.name.clone())).collect()),
-        },
-        TableColumn {
-            header: context,
-            cells: Cells::Text(points.iter().map(|p| Some(p.context.clone())).collect()),
-        },
-        TableColumn {
-            header: lang
-                .measure(crate::query::chart::Measure::Amount)
-                .to_string(),
-            cells: Cells::Money(points.iter().map(|p| Some(p.amount)).collect()),
-        },
-        TableColumn {
-            header: lang.pick_owned("Progetti", "Projects"),
-            cells: Cells::Count(points.iter().map(|p| Some(p.projects as f64)).collect()),
-        },
-        TableColumn {
-            header: lang.pick_owned("Quota della mappa (%)", "Share of the map (%)"),
-            cells: Cells::Share(
-                points
-                    .iter()
-                    .map(|p| (total > 0.0).then(|| p.amount / total))
-                    .collect(),
-            ),
-        },
-        TableColumn {
-            header: "Lat".into(),
-            cells: Cells::Number(points.iter().map(|p| Some(p.lat)).collect()),
-        },
-        TableColumn {
-            header: "Lon".into(),
-            cells: Cells::Number(points.iter().map(|p| Some(p.lon)).collect()),
-        },
-    ];
-    Table {
-        sheet: crate::export::content::sheet_name(title),
-        info: crate::export::content::info_lines(provenance, title, points.len(), &[]),
-        info_sheet: lang.pick_owned("Informazioni", "Information"),
-        columns,
-    }
-}
-
 impl Job {
     /// The file name suggested and the kinds of file offered.
     fn target(&self, lang: Lang) -> (String, Vec<FileKind>) {
@@ -341,6 +230,13 @@ impl Job {
             Job::Card { card } => (
                 format!("scheda_{}.pdf", stem(&card.code)),
                 picture_kinds(PictureFormat::Pdf, lang),
+            ),
+            Job::View { .. } => (
+                lang.pick_owned("vista.json", "view.json"),
+                vec![FileKind::new(
+                    lang.pick_owned("Vista di Cruscotto", "Cruscotto view"),
+                    &["json"],
+                )],
             ),
             Job::Projects { excel_it, .. } => {
                 let ext = if *excel_it { "csv" } else { "xlsx" };
@@ -398,6 +294,9 @@ impl Job {
                 .map_err(|e| fail(&e))?;
                 write_atomic(path, &bytes)
             }
+            Job::View { dataset, settings } => {
+                crate::export::view::SavedView::of(&dataset, &settings, path).save(path)
+            }
             Job::Card { card } => {
                 let page = card_page(&card, provenance);
                 let title = format!("{}: {}", context.lang.texts().card_title, card.code);
@@ -410,14 +309,9 @@ impl Job {
                 excel_it,
             } => {
                 check_table_format(path)?;
-                let full = if data.spec.top_n.is_some() {
-                    let mut spec = data.spec.clone();
-                    spec.top_n = None;
-                    query(&context.table, &context.filters, &spec).map_err(|e| fail(&e))?
-                } else {
-                    data.clone()
-                };
-                let table = chart_table(&data, &full, &title, provenance);
+                let table =
+                    chart_table_of(&data, &context.table, &context.filters, &title, provenance)
+                        .map_err(|e| fail(&e))?;
                 write_export(&table, path, csv_style(excel_it))
             }
             Job::MapTable {

@@ -17,13 +17,14 @@ use std::time::{Duration, Instant};
 use eframe::egui;
 use polars::prelude::DataFrame;
 
-use self::charts::{ChartId, ChartView};
+use self::charts::{ChartId, Picture};
 use self::dialogs::{FileDialogs, FileKind, NativeDialogs};
-use self::exports::{ChartAction, ExportContext, Job, Picture, PictureOptions};
+use self::exports::{ChartAction, ExportContext, Job, PictureOptions};
 use self::settings::{ProjectColumn, Settings, Tab};
 use self::worker::{LoadInput, Loaded, Outcome, Worker};
 use crate::data::schema::Field;
 use crate::data::{Dataset, Stage};
+use crate::export::view::{SavedView, ViewSource};
 use crate::i18n::Lang;
 use crate::query::Key;
 use crate::query::chart::ChartSpec;
@@ -80,6 +81,26 @@ pub enum Intent {
     ExportCard,
     /// The dashboard as a PDF report.
     ExportReport,
+    /// Saves the view (sources, filters, tab, charts) as a JSON file.
+    SaveView,
+    /// Opens a saved view: its files, then its filters and charts.
+    OpenView,
+    /// Applies a saved view's filters and charts to the data already open.
+    ApplyView,
+}
+
+/// What a file dialog answered, from its background thread.
+enum DialogAnswer {
+    Files {
+        add: bool,
+        files: Vec<PathBuf>,
+    },
+    View {
+        view: Box<SavedView>,
+        /// The view's sources, resolved; `None` to apply it to the data already open.
+        sources: Option<Vec<ViewSource>>,
+    },
+    Failed(String),
 }
 
 /// A message about something done or failed, shown until dismissed.
@@ -145,9 +166,11 @@ pub struct CruscottoApp {
     table: Option<Arc<DataFrame>>,
     load_generation: u64,
     compute_generation: u64,
-    dialog_tx: Sender<(bool, Vec<PathBuf>)>,
-    dialog_rx: Receiver<(bool, Vec<PathBuf>)>,
+    dialog_tx: Sender<DialogAnswer>,
+    dialog_rx: Receiver<DialogAnswer>,
     dialogs: Arc<dyn FileDialogs>,
+    /// A view to apply once its sources are loaded.
+    pending_view: Option<SavedView>,
     ctx: egui::Context,
     frame: u64,
 }
@@ -202,6 +225,7 @@ impl CruscottoApp {
             dialog_tx,
             dialog_rx,
             dialogs: Arc::new(NativeDialogs),
+            pending_view: None,
             ctx: ctx.clone(),
             frame: 0,
         };
@@ -250,6 +274,9 @@ impl CruscottoApp {
     }
 
     fn on_loaded(&mut self, loaded: Loaded, elapsed: Duration) {
+        if let Some(view) = self.pending_view.take() {
+            view.apply(&mut self.state.settings);
+        }
         let table = Arc::new(loaded.dataset.table.clone());
         self.state.year_bounds = loaded.year_bounds;
         self.state
@@ -277,7 +304,10 @@ impl CruscottoApp {
                     self.state.load_stage = None;
                     match result {
                         Ok(loaded) => self.on_loaded(*loaded, elapsed),
-                        Err(e) => self.state.errors.push(e),
+                        Err(e) => {
+                            self.pending_view = None;
+                            self.state.errors.push(e);
+                        }
                     }
                 }
                 Outcome::Computed { generation, result }
@@ -307,13 +337,31 @@ impl CruscottoApp {
                 _ => {}
             }
         }
-        while let Ok((add, files)) = self.dialog_rx.try_recv() {
-            if !files.is_empty() {
-                self.apply(if add {
-                    Intent::AddFiles(files)
-                } else {
-                    Intent::OpenFiles(files)
-                });
+        while let Ok(answer) = self.dialog_rx.try_recv() {
+            match answer {
+                DialogAnswer::Files { add, files } if !files.is_empty() => {
+                    self.apply(if add {
+                        Intent::AddFiles(files)
+                    } else {
+                        Intent::OpenFiles(files)
+                    });
+                }
+                DialogAnswer::Files { .. } => {}
+                DialogAnswer::View { view, sources } => match sources {
+                    Some(sources) => {
+                        self.pending_view = Some(*view);
+                        self.start_load(LoadInput::View(sources));
+                    }
+                    None => {
+                        view.apply(&mut self.state.settings);
+                        self.state.selected = None;
+                        self.request_compute();
+                    }
+                },
+                DialogAnswer::Failed(message) => self.state.notices.push(Notice {
+                    text: message,
+                    error: true,
+                }),
             }
         }
     }
@@ -331,7 +379,43 @@ impl CruscottoApp {
             ],
         )];
         std::thread::spawn(move || {
-            let _ = tx.send((add, dialogs.pick_files(&kinds)));
+            let files = dialogs.pick_files(&kinds);
+            let _ = tx.send(DialogAnswer::Files { add, files });
+        });
+    }
+
+    /// Asks for a view file and reads it (with its sources resolved unless `apply_only`).
+    fn view_dialog(&self, apply_only: bool) {
+        let tx = self.dialog_tx.clone();
+        let dialogs = self.dialogs.clone();
+        let lang = self.state.settings.lang;
+        let kinds = [FileKind::new(
+            lang.pick_owned("Vista di Cruscotto", "Cruscotto view"),
+            &["json"],
+        )];
+        std::thread::spawn(move || {
+            let Some(file) = dialogs.pick_files(&kinds).into_iter().next() else {
+                return;
+            };
+            let answer = SavedView::read(&file)
+                .and_then(|view| {
+                    let sources = if apply_only {
+                        None
+                    } else {
+                        Some(view.resolve(&file)?)
+                    };
+                    Ok(DialogAnswer::View {
+                        view: Box::new(view),
+                        sources,
+                    })
+                })
+                .unwrap_or_else(|e| {
+                    DialogAnswer::Failed(format!(
+                        "{}: {e}",
+                        lang.pick_owned("Vista non aperta", "View not opened")
+                    ))
+                });
+            let _ = tx.send(answer);
         });
     }
 
@@ -362,28 +446,7 @@ impl CruscottoApp {
     /// A chart as the exports draw it.
     fn picture(&self, chart: ChartId) -> Option<Picture> {
         let d = self.state.dashboard.as_ref()?;
-        Some(match charts::view(d, chart, &self.state.settings) {
-            ChartView::Bars {
-                data,
-                colouring,
-                title,
-            } => Picture::Bars {
-                data: data.clone(),
-                colouring,
-                title,
-            },
-            ChartView::Map {
-                points,
-                level,
-                unplaced,
-                title,
-            } => Picture::Map {
-                points: points.to_vec(),
-                level,
-                unplaced,
-                title,
-            },
-        })
+        Some(charts::picture(d, chart, &self.state.settings))
     }
 
     fn chart_action(&mut self, chart: ChartId, action: ChartAction) {
@@ -631,6 +694,17 @@ impl CruscottoApp {
                     self.start_export(Job::Card { card });
                 }
             }
+            Intent::SaveView => {
+                if let Some(dataset) = &s.dataset {
+                    let job = Job::View {
+                        dataset: dataset.clone(),
+                        settings: Box::new(s.settings.clone()),
+                    };
+                    self.start_export(job);
+                }
+            }
+            Intent::OpenView => self.view_dialog(false),
+            Intent::ApplyView => self.view_dialog(true),
             Intent::ExportReport => {
                 if let (Some(d), Some(dataset)) = (&s.dashboard, &s.dataset) {
                     let job = Job::Report {

@@ -25,6 +25,8 @@ pub enum LoadInput {
     Remove(Arc<Dataset>, usize),
     /// Reads another sheet of one source's workbook instead.
     Sheet(Arc<Dataset>, usize, String),
+    /// The sources of a saved view, each with its sheet and mapping choices.
+    View(Vec<crate::export::view::ViewSource>),
 }
 
 /// A loaded dataset with what the window derives from it once (also off the UI thread).
@@ -95,6 +97,9 @@ fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {
         LoadInput::Add(current, paths) => {
             let added = data::load_paths(&paths, &options).map_err(|e| e.to_string())?;
             current.append(added).map_err(|e| e.to_string())
+        }
+        LoadInput::View(sources) => {
+            crate::export::view::load_sources(&sources, progress).map_err(|e| e.to_string())
         }
         LoadInput::Remove(current, index) => {
             current.without_source(index).map_err(|e| e.to_string())

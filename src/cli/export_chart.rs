@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use super::{ExportChartArgs, Loaded};
-use crate::export::picture::write_picture;
 use crate::query::chart::{ChartSpec, Dimension, Orientation, SortBy, query};
 use crate::render::chart_svg::chart_svg;
 use crate::render::palette::colouring_for;
@@ -42,13 +41,5 @@ pub fn run(args: &ExportChartArgs, out: &mut dyn Write) -> Result<(), String> {
         args.picture.width,
         args.picture.height,
     );
-    write_picture(
-        &svg,
-        &args.picture.out,
-        args.picture.scale,
-        &decor.title,
-        loaded.lang.code(),
-    )
-    .map_err(|e| e.to_string())?;
-    writeln!(out, "{}", args.picture.out.display()).map_err(|e| e.to_string())
+    loaded.write_picture(&svg, &args.picture, &decor.title, out)
 }

@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use super::{ExportMapArgs, Loaded};
-use crate::export::picture::write_picture;
 use crate::query::territory::bubbles;
 use crate::render::map_svg::map_svg;
 
@@ -24,13 +23,5 @@ pub fn run(args: &ExportMapArgs, out: &mut dyn Write) -> Result<(), String> {
         args.picture.width,
         args.picture.height,
     );
-    write_picture(
-        &svg,
-        &args.picture.out,
-        args.picture.scale,
-        &decor.title,
-        loaded.lang.code(),
-    )
-    .map_err(|e| e.to_string())?;
-    writeln!(out, "{}", args.picture.out.display()).map_err(|e| e.to_string())
+    loaded.write_picture(&svg, &args.picture, &decor.title, out)
 }

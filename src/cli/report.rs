@@ -12,11 +12,29 @@ use crate::query::dashboard::{Request, compute};
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
     let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
     loaded.refuse_overwrite(&args.out)?;
-    let settings = Settings {
-        lang: loaded.lang,
-        filters: loaded.filters.clone(),
-        ..Settings::default()
+    let mut settings = match &args.view {
+        Some(view) => super::render_view::settings_of(view, &loaded)?,
+        None => Settings {
+            lang: loaded.lang,
+            ..Settings::default()
+        },
     };
+    // Filters given on the command line apply on top of the view's.
+    for (column, values) in &loaded.filters.values {
+        for value in values {
+            if !settings.filters.is_selected(column, value) {
+                settings.filters.toggle(column, value.clone());
+            }
+        }
+    }
+    if loaded.filters.years.is_some() {
+        settings.filters.years = loaded.filters.years;
+    }
+    if !loaded.filters.text.is_empty() {
+        settings.filters.text = loaded.filters.text.clone();
+    }
+    let provenance =
+        crate::render::decor::Provenance::of(&loaded.dataset, &settings.filters, loaded.lang);
     let request = Request {
         filters: settings.filters.clone(),
         explore: settings.explore.clone(),
@@ -27,7 +45,7 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
     let bytes = report_pdf(
         &dashboard,
         &settings,
-        &loaded.provenance,
+        &provenance,
         &loaded.colors,
         loaded.dataset.problems.height(),
     )

@@ -19,6 +19,10 @@ pub struct Mapping {
 }
 
 impl Mapping {
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
     pub fn get(&self, field: Field) -> Option<&str> {
         self.fields.get(&field).map(String::as_str)
     }

@@ -10,6 +10,7 @@ use crate::format;
 use crate::i18n::Lang;
 use crate::query::Key;
 use crate::query::chart::ChartData;
+use crate::query::territory::{Level, TerritoryPoint};
 use crate::render::decor::{Provenance, filters_caption, source_line};
 
 /// A column header as people read it: a canonical field's label, the source columns in words,
@@ -149,6 +150,87 @@ pub fn chart_table(
     Table {
         sheet: sheet_name(title),
         info: info_lines(provenance, title, full.categories.len(), &notes),
+        info_sheet: lang.pick_owned("Informazioni", "Information"),
+        columns,
+    }
+}
+
+/// A chart's numbers as a table, every category: asks the query engine again without the top N
+/// when the chart has one.
+pub fn chart_table_of(
+    shown: &ChartData,
+    table: &DataFrame,
+    filters: &crate::query::filters::Filters,
+    title: &str,
+    provenance: &Provenance,
+) -> PolarsResult<Table> {
+    let full = if shown.spec.top_n.is_some() {
+        let mut spec = shown.spec.clone();
+        spec.top_n = None;
+        crate::query::chart::query(table, filters, &spec)?
+    } else {
+        shown.clone()
+    };
+    Ok(chart_table(shown, &full, title, provenance))
+}
+
+/// The bubbles of a map as a table: place, where it is, amount, projects, share, coordinates.
+pub fn map_table(
+    points: &[TerritoryPoint],
+    level: Level,
+    title: &str,
+    provenance: &Provenance,
+) -> Table {
+    let lang = provenance.lang;
+    let total: f64 = points.iter().map(|p| p.amount).sum();
+    let place = match level {
+        Level::Provinces => lang.pick_owned("Provincia", "Province"),
+        Level::Municipalities => lang.pick_owned("Comune", "Municipality"),
+    };
+    let context = match level {
+        Level::Provinces => lang.pick_owned("Regione", "Region"),
+        Level::Municipalities => lang.pick_owned("Provincia, regione", "Province, region"),
+    };
+    let columns = vec![
+        TableColumn {
+            header: place,
+            cells: Cells::Text(points.iter().map(|p| Some(p.name.clone())).collect()),
+        },
+        TableColumn {
+            header: context,
+            cells: Cells::Text(points.iter().map(|p| Some(p.context.clone())).collect()),
+        },
+        TableColumn {
+            header: lang
+                .measure(crate::query::chart::Measure::Amount)
+                .to_string(),
+            cells: Cells::Money(points.iter().map(|p| Some(p.amount)).collect()),
+        },
+        TableColumn {
+            header: lang.pick_owned("Progetti", "Projects"),
+            cells: Cells::Count(points.iter().map(|p| Some(p.projects as f64)).collect()),
+        },
+        TableColumn {
+            header: lang.pick_owned("Quota della mappa (%)", "Share of the map (%)"),
+            cells: Cells::Share(
+                points
+                    .iter()
+                    .map(|p| (total > 0.0).then(|| p.amount / total))
+                    .collect(),
+            ),
+        },
+        TableColumn {
+            header: "Lat".into(),
+            cells: Cells::Number(points.iter().map(|p| Some(p.lat)).collect()),
+        },
+        TableColumn {
+            header: "Lon".into(),
+            cells: Cells::Number(points.iter().map(|p| Some(p.lon)).collect()),
+        },
+    ];
+    Table {
+        sheet: sheet_name(title),
+        info: info_lines(provenance, title, points.len(), &[]),
         info_sheet: lang.pick_owned("Informazioni", "Information"),
         columns,
     }

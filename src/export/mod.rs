@@ -1,11 +1,12 @@
 //! Everything Cruscotto writes for people: tables ([`table`]: CSV, XLSX, ODS, Parquet) and
-//! pictures ([`picture`]: SVG, PNG, PDF). Every file is written atomically — to a temporary file
+//! pictures ([`picture`]: SVG, PNG, PDF) and saved views ([`view`]). Every file is written atomically — to a temporary file
 //! next to the target, then renamed — so a failed export never leaves a half-written file, and
 //! a file loaded as a source is never overwritten.
 
 pub mod content;
 pub mod picture;
 pub mod table;
+pub mod view;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -94,6 +94,8 @@ pub struct Dashboard {
     pub by_municipality: ChartData,
     /// The filtered projects, sorted as asked.
     pub projects: DataFrame,
+    /// Selected filter values no project has (e.g. named by a saved view).
+    pub absent_filters: Vec<(String, Key)>,
     pub elapsed: Duration,
 }
 
@@ -323,6 +325,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         unplaced_municipalities,
         by_municipality: chart(Dimension::Field(Field::Municipality), Measure::Amount)?,
         projects,
+        absent_filters: super::values::absent(table, &request.filters)?,
         elapsed: started.elapsed(),
     })
 }

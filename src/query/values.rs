@@ -149,6 +149,56 @@ pub fn filters_from_pairs(table: &DataFrame, pairs: &[String]) -> Result<Filters
     Ok(filters)
 }
 
+/// The selected filter values that no row of `table` has — a value a saved view names that this
+/// data lacks, or a filter on a column this data does not have — so the window can say so
+/// instead of silently showing other numbers. One pass over the filtered columns.
+pub fn absent(table: &DataFrame, filters: &Filters) -> PolarsResult<Vec<(String, Key)>> {
+    let schema = table.schema();
+    let mut absent = Vec::new();
+    let mut checks: Vec<(String, Key)> = Vec::new();
+    let mut exprs: Vec<Expr> = Vec::new();
+    for (column, values) in &filters.values {
+        let Some(dtype) = schema.get(column.as_str()) else {
+            absent.extend(values.iter().map(|v| (column.clone(), v.clone())));
+            continue;
+        };
+        let is_list = matches!(dtype, DataType::List(_));
+        for value in values {
+            let found = match (value, is_list) {
+                (Key::Value(v), true) => col(column.as_str())
+                    .list()
+                    .contains(lit(v.clone()), false)
+                    .any(true),
+                (Key::Value(v), false) => col(column.as_str())
+                    .cast(DataType::String)
+                    .eq(lit(v.clone()))
+                    .any(true),
+                (_, true) => col(column.as_str())
+                    .is_null()
+                    .or(col(column.as_str()).list().len().eq(lit(0)))
+                    .any(true),
+                (_, false) => col(column.as_str()).is_null().any(true),
+            };
+            exprs.push(found.alias(format!("__a{}", checks.len())));
+            checks.push((column.clone(), value.clone()));
+        }
+    }
+    if !exprs.is_empty() {
+        let found = table.clone().lazy().select(exprs).collect()?;
+        for (i, check) in checks.into_iter().enumerate() {
+            let present = found
+                .column(&format!("__a{i}"))?
+                .bool()?
+                .get(0)
+                .unwrap_or(false);
+            if !present {
+                absent.push(check);
+            }
+        }
+    }
+    Ok(absent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +233,23 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.starts_with("no project has province = 'Cunneo'; closest values: Cuneo"));
+    }
+
+    #[test]
+    fn values_no_row_has_are_reported() {
+        let mut f = Filters::default();
+        f.toggle("province", Key::value("Cuneo"));
+        f.toggle("province", Key::value("Cunneo"));
+        f.toggle("region", Key::value("Piemonte"));
+        let mut absent = absent(&table(), &f).unwrap();
+        absent.sort();
+        assert_eq!(
+            absent,
+            vec![
+                ("province".to_string(), Key::value("Cunneo")),
+                ("region".to_string(), Key::value("Piemonte")),
+            ]
+        );
     }
 
     #[test]

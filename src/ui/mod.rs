@@ -214,9 +214,26 @@ fn active_filters(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
     let lang = state.settings.lang;
     let t = lang.texts();
     ui.horizontal_wrapped(|ui| {
+        let absent = state
+            .dashboard
+            .as_ref()
+            .map(|d| d.absent_filters.as_slice())
+            .unwrap_or_default();
         for (column, values) in &filters.values {
             for value in values {
-                let chip = format!("{}: {}  ×", lang.column(column), lang.key(value));
+                let missing = absent.iter().any(|(c, v)| c == column && v == value);
+                let chip = if missing {
+                    // A value no project has (a saved view's, say): visible, marked, removable.
+                    egui::RichText::new(format!(
+                        "{}: {} ({})  ×",
+                        lang.column(column),
+                        lang.key(value),
+                        t.absent_value
+                    ))
+                    .color(ui.visuals().warn_fg_color)
+                } else {
+                    egui::RichText::new(format!("{}: {}  ×", lang.column(column), lang.key(value)))
+                };
                 if ui.button(chip).clicked() {
                     out.intents.push(Intent::ToggleFilter {
                         column: column.clone(),

@@ -1,4 +1,5 @@
-//! Top bar: open, add files, recent files, language, theme, about.
+//! Top bar: open, add files, exports (report), saved views, recent files, language, theme,
+//! about.
 
 use eframe::egui;
 
@@ -25,6 +26,28 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                 .clicked()
             {
                 out.intents.push(Intent::ExportReport);
+                ui.close();
+            }
+        });
+        ui.menu_button(t.views, |ui| {
+            let ready = state.dataset.is_some();
+            if ui
+                .add_enabled(ready, egui::Button::new(t.save_view))
+                .clicked()
+            {
+                out.intents.push(Intent::SaveView);
+                ui.close();
+            }
+            if ui.button(t.open_view).clicked() {
+                out.intents.push(Intent::OpenView);
+                ui.close();
+            }
+            if ui
+                .add_enabled(ready, egui::Button::new(t.apply_view))
+                .on_hover_text(t.apply_view_hint)
+                .clicked()
+            {
+                out.intents.push(Intent::ApplyView);
                 ui.close();
             }
         });
