@@ -345,8 +345,8 @@ fn projects_export_keeps_types_accents_and_text_that_looks_like_a_formula() {
         "--out",
         path(&xlsx),
     ]));
-    let sheets = sheets(&xlsx);
-    let (_, data) = &sheets[0];
+    let book = sheets(&xlsx);
+    let (_, data) = &book[0];
     let title = column_of(data, "Titolo");
     let amount = column_of(data, "Importo concesso");
     let start = column_of(data, "Data avvio");
@@ -379,6 +379,28 @@ fn projects_export_keeps_types_accents_and_text_that_looks_like_a_formula() {
     };
     assert_eq!(d.as_datetime().unwrap().date().to_string(), "2019-02-01");
     assert_eq!(rows[2][start], calamine::Data::Empty);
+
+    // ODS: the same types and text.
+    let ods = dir.path().join("progetti.ods");
+    ok(cruscotto(&[
+        "export-data",
+        path(&input),
+        "--out",
+        path(&ods),
+    ]));
+    let sheets_ods = sheets(&ods);
+    let data = &sheets_ods[0].1;
+    let rows: Vec<_> = data.rows().skip(1).collect();
+    assert_eq!(
+        rows[2][title],
+        calamine::Data::String("@Città più giusta".into())
+    );
+    assert_eq!(rows[0][title].to_string(), "=HYPERLINK(\"http://x\")");
+    assert_eq!(rows[1][amount], calamine::Data::Float(2000.0));
+    assert_eq!(
+        rows[0][start].as_date(),
+        chrono::NaiveDate::from_ymd_opt(2019, 2, 1)
+    );
 
     // CSV, UTF-8 with BOM: the same text, formulas neutralised with a leading apostrophe.
     let csv = dir.path().join("progetti_export.csv");
