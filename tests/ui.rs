@@ -54,6 +54,21 @@ fn app() -> Harness<'static, CruscottoApp> {
     h
 }
 
+/// The amount of the sample projects in the province of Cuneo, from the specifications.
+fn cuneo_total() -> f64 {
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["province"] == "CN")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    let seeds: f64 = spec("progetti_welfare_comunita")
+        .iter()
+        .filter(|r| r["territory"].as_str().unwrap().ends_with("Cuneo"))
+        .filter_map(|r| r["amount"].as_f64())
+        .sum();
+    wecare + seeds
+}
+
 fn total_of_samples() -> f64 {
     let wecare: f64 = spec_total("wecare_misura1", "granted");
     wecare + spec_total("progetti_welfare_comunita", "amount")
@@ -102,17 +117,7 @@ fn clicking_a_bar_cross_filters_by_province() {
     h.step();
     h.drop_at(centre);
     wait_idle(&mut h);
-    let wecare: f64 = spec("wecare_misura1")
-        .iter()
-        .filter(|r| r["province"] == "CN")
-        .map(|r| r["granted"].as_f64().unwrap())
-        .sum();
-    let seeds: f64 = spec("progetti_welfare_comunita")
-        .iter()
-        .filter(|r| r["territory"].as_str().unwrap().ends_with("Cuneo"))
-        .filter_map(|r| r["amount"].as_f64())
-        .sum();
-    h.get_by_label(&euro(wecare + seeds));
+    h.get_by_label(&euro(cuneo_total()));
     assert!(
         h.state()
             .state
@@ -507,17 +512,7 @@ fn chart_data_and_picture_exports_from_the_window() {
         .rows()
         .find(|r| r[0] == "Cuneo")
         .expect("a row for Cuneo");
-    let wecare: f64 = spec("wecare_misura1")
-        .iter()
-        .filter(|r| r["province"] == "CN")
-        .map(|r| r["granted"].as_f64().unwrap())
-        .sum();
-    let seeds: f64 = spec("progetti_welfare_comunita")
-        .iter()
-        .filter(|r| r["territory"].as_str().unwrap().ends_with("Cuneo"))
-        .filter_map(|r| r["amount"].as_f64())
-        .sum();
-    assert_eq!(cuneo[1], calamine::Data::Float(wecare + seeds));
+    assert_eq!(cuneo[1], calamine::Data::Float(cuneo_total()));
     h.get_by_label("Chiudi messaggio").click();
     h.run_steps(2);
 
