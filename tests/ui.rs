@@ -553,10 +553,10 @@ fn projects_table_exports_its_columns() {
         [
             "Codice",
             "Titolo",
-            "Ente capofila",
-            "Provincia",
             "Importo concesso",
             "Spesa",
+            "Ente capofila",
+            "Provincia",
             "Data avvio",
             "Data conclusione",
             "Programma",

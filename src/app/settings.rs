@@ -29,16 +29,17 @@ pub enum ProjectColumn {
 }
 
 impl ProjectColumn {
-    /// What an officer needs first: code, title, programme, lead body, where, how much, when.
+    /// What an officer needs first: code, title, how much, who, where, when (the amounts early,
+    /// so they stay in sight beside an open card).
     pub fn defaults() -> Vec<ProjectColumn> {
         let col = |f: Field| ProjectColumn::Column(f.name().to_string());
         vec![
             col(Field::Id),
             col(Field::Title),
-            col(Field::LeadBody),
-            col(Field::Province),
             col(Field::AmountGranted),
             col(Field::AmountSpent),
+            col(Field::LeadBody),
+            col(Field::Province),
             ProjectColumn::Period,
             col(Field::Programme),
             col(Field::Municipality),
