@@ -8,6 +8,7 @@ use crate::data::schema::Field;
 use crate::query::Key;
 use crate::query::card::CardLine;
 use crate::query::chart::{Dimension, Measure};
+use crate::query::compare::{Metric, Stats, Unit};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {
@@ -509,6 +510,58 @@ impl Lang {
         match Field::parse(column) {
             Some(f) if f.name() == column => self.field(f).to_string(),
             _ => column.to_string(),
+        }
+    }
+
+    /// The label of a comparison row.
+    pub fn metric(self, metric: Metric) -> &'static str {
+        let (it, en) = match metric {
+            Metric::Projects => ("Progetti", "Projects"),
+            Metric::Granted => ("Importo concesso", "Amount granted"),
+            Metric::Spent => ("Spesa", "Amount spent"),
+            Metric::SpentShare => ("Spesa sul concesso", "Spent of granted"),
+            Metric::MedianGrant => ("Contributo mediano", "Median grant"),
+            Metric::MaxGrant => ("Contributo massimo", "Largest grant"),
+            Metric::ShareOfTotal => ("Quota del totale filtrato", "Share of the filtered total"),
+            Metric::Partners => ("Partner (distinti)", "Partners (distinct)"),
+            Metric::Period => ("Periodo coperto", "Period covered"),
+            Metric::TargetGroups => ("Destinatari raggiunti", "Target groups reached"),
+            Metric::Population => ("Popolazione residente", "Resident population"),
+            Metric::PerResident => ("€ per residente", "€ per resident"),
+            Metric::ProjectsPer100k => (
+                "Progetti ogni 100.000 residenti",
+                "Projects per 100,000 residents",
+            ),
+        };
+        self.pick(it, en)
+    }
+
+    /// A comparison cell: the number in Italian format, or "n.d." when the data cannot give it.
+    pub fn metric_cell(self, metric: Metric, s: &Stats) -> String {
+        use crate::format;
+        let nd = "n.d.".to_string();
+        match metric {
+            Metric::Period => match (s.first_start, s.last_end) {
+                (None, None) => nd,
+                (a, b) => format::period_it(a, b),
+            },
+            Metric::TargetGroups => {
+                if s.target_group_count == 0 {
+                    return nd;
+                }
+                let top: Vec<&str> = s.target_groups.iter().map(|(g, _)| g.as_str()).collect();
+                let groups = self.pick_owned("gruppi", "groups");
+                format!("{} {groups}: {}", s.target_group_count, top.join(", "))
+            }
+            m => match (m.value(s), m.unit()) {
+                (None, _) => nd,
+                (Some(v), Unit::Count) => format::count(v.round().max(0.0) as usize),
+                (Some(v), Unit::Euro) => format::euro(v),
+                (Some(v), Unit::EuroCents) => format::euro_cents(v),
+                (Some(v), Unit::Share) => format::percent(v),
+                (Some(v), Unit::Rate) => format::number_it(v, 1),
+                (Some(_), Unit::Text) => nd,
+            },
         }
     }
 

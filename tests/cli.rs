@@ -329,3 +329,143 @@ fn bench_of_a_missing_file_is_a_one_line_error() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("progetti.xlsx"), "{err}");
 }
+
+/// The resident population of a province, read from the shipped reference file itself.
+fn province_population(name: &str) -> f64 {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/reference/provinces.csv"
+    ))
+    .unwrap();
+    text.lines()
+        .skip(1)
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|cells| cells[1] == name)
+        .map(|cells| cells[8].parse().unwrap())
+        .unwrap_or_else(|| panic!("{name} in provinces.csv"))
+}
+
+#[test]
+fn compare_three_provinces_as_json_with_euros_per_resident() {
+    let xlsx = sample("wecare_misura1.xlsx");
+    let json = summary_json(&[
+        "compare",
+        path(&xlsx),
+        "--by",
+        "province",
+        "--values",
+        "cuneo; TORINO ;Novara",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json["by"], "province");
+    let spec = spec("wecare_misura1");
+    let entities = json["entities"].as_array().unwrap();
+    let keys: Vec<&str> = entities
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["Cuneo", "Torino", "Novara"]);
+    let total: f64 = spec.iter().map(|r| r["granted"].as_f64().unwrap()).sum();
+    for (e, sigla) in entities.iter().zip(["CN", "TO", "NO"]) {
+        let rows: Vec<_> = spec.iter().filter(|r| r["province"] == sigla).collect();
+        let granted: f64 = rows.iter().map(|r| r["granted"].as_f64().unwrap()).sum();
+        let spent: f64 = rows.iter().map(|r| r["spent"].as_f64().unwrap()).sum();
+        let max = rows
+            .iter()
+            .map(|r| r["granted"].as_f64().unwrap())
+            .fold(0.0, f64::max);
+        let population = province_population(e["key"].as_str().unwrap());
+        assert_eq!(e["projects"], rows.len());
+        assert!(close(e["granted"].as_f64().unwrap(), granted));
+        assert!(close(e["spent"].as_f64().unwrap(), spent));
+        assert!((e["spent_share"].as_f64().unwrap() - spent / granted).abs() < 1e-12);
+        assert!(close(e["max_grant"].as_f64().unwrap(), max));
+        assert!((e["share_of_total"].as_f64().unwrap() - granted / total).abs() < 1e-12);
+        assert_eq!(e["population"].as_f64().unwrap(), population);
+        assert!((e["per_resident"].as_f64().unwrap() - granted / population).abs() < 1e-9);
+        let per_100k = rows.len() as f64 / population * 100_000.0;
+        assert!((e["projects_per_100k"].as_f64().unwrap() - per_100k).abs() < 1e-9);
+        assert!(e["partners"].is_null(), "WeCaRe names no partners");
+    }
+    // The reference: the selection's average.
+    let granted: Vec<f64> = entities
+        .iter()
+        .map(|e| e["granted"].as_f64().unwrap())
+        .collect();
+    assert!(close(
+        json["reference"]["granted"].as_f64().unwrap(),
+        granted.iter().sum::<f64>() / 3.0
+    ));
+}
+
+#[test]
+fn compare_lead_bodies_as_table_and_csv_and_unknown_values() {
+    let xlsx = sample("wecare_misura1.xlsx");
+    let bodies = "Consorzio Monviso Solidale;Città di Torino – Divisione Servizi Sociali";
+    let out = cruscotto(&[
+        "compare",
+        path(&xlsx),
+        "--by",
+        "lead_body",
+        "--values",
+        bodies,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Importo concesso"), "{text}");
+    assert!(
+        text.contains("867.000 €") && text.contains("279.000 €"),
+        "{text}"
+    );
+    assert!(text.contains("Media della selezione"), "{text}");
+    assert!(
+        !text.contains("€ per residente"),
+        "no population for lead bodies: {text}"
+    );
+
+    let out = cruscotto(&[
+        "compare",
+        path(&xlsx),
+        "--by",
+        "lead_body",
+        "--values",
+        bodies,
+        "--format",
+        "csv",
+        "--reference",
+        "all",
+        "--lang",
+        "en",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        ",Consorzio Monviso Solidale,Città di Torino – Divisione Servizi Sociali,All filtered data"
+    );
+    let granted = csv
+        .lines()
+        .find(|l| l.starts_with("Amount granted"))
+        .unwrap();
+    let total: f64 = spec_total("wecare_misura1", "granted");
+    assert_eq!(granted, format!("Amount granted,279000,867000,{total}"));
+
+    let out = cruscotto(&[
+        "compare",
+        path(&xlsx),
+        "--by",
+        "lead_body",
+        "--values",
+        "Consorzio Monviso",
+    ]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("no project has lead_body = 'Consorzio Monviso'")
+            && err.contains("Consorzio Monviso Solidale"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1);
+}

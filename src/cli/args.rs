@@ -391,3 +391,45 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub load: LoadArgs,
 }
+
+/// The reference column of a comparison.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum ReferenceArg {
+    /// The average of the compared entities.
+    #[default]
+    Selection,
+    /// All the filtered projects.
+    All,
+}
+
+impl From<ReferenceArg> for crate::query::compare::Reference {
+    fn from(r: ReferenceArg) -> Self {
+        match r {
+            ReferenceArg::Selection => crate::query::compare::Reference::Selection,
+            ReferenceArg::All => crate::query::compare::Reference::All,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// What to compare: lead_body, province, region, municipality, programme, funding_source or
+    /// a column of the files.
+    #[arg(long, value_name = "FIELD")]
+    pub by: String,
+    /// The entities, separated by `;` (names may hold commas): "Cuneo;Torino;Asti".
+    #[arg(long)]
+    pub values: String,
+    #[arg(long, value_enum, default_value_t)]
+    pub reference: ReferenceArg,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value = "it")]
+    pub lang: LangArg,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub load: LoadArgs,
+}

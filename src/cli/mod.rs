@@ -6,6 +6,7 @@
 mod args;
 pub mod bench;
 pub mod check;
+pub mod compare;
 pub mod export_chart;
 pub mod export_data;
 pub mod export_map;
@@ -53,6 +54,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Every chart and table of a saved view, into a folder (optionally on other files).
     RenderView(RenderViewArgs),
+    /// Entities side by side: projects, money, grants, period, target groups, per resident.
+    Compare(CompareArgs),
 }
 
 /// Runs a subcommand, writing its output to `out`. Errors are one line naming the file.
@@ -67,5 +70,6 @@ pub fn run(command: Command, out: &mut dyn std::io::Write) -> Result<(), String>
         Command::ExportData(args) => export_data::run(&args, out),
         Command::Report(args) => report::run(&args, out),
         Command::RenderView(args) => render_view::run(&args, out),
+        Command::Compare(args) => compare::run(&args, out),
     }
 }

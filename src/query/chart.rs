@@ -299,7 +299,9 @@ struct Kept {
 impl Kept {
     fn expr(&self, alias: &str) -> Expr {
         let values = Series::new("__keep".into(), &self.values);
-        let kept = col(alias).is_in(lit(values), false).fill_null(lit(false));
+        let kept = col(alias)
+            .is_in(lit(values).implode(false), false)
+            .fill_null(lit(false));
         if self.missing {
             kept.or(col(alias).is_null())
         } else {

@@ -5,6 +5,7 @@
 
 pub mod card;
 pub mod chart;
+pub mod compare;
 pub mod dashboard;
 pub mod filters;
 pub mod key;
