@@ -91,6 +91,27 @@ pub fn percent(share: f64) -> String {
     format!("{}%", number_it(share * 100.0, 1))
 }
 
+/// A measure's value as people read it: euros, projects or a percentage.
+pub fn value(unit: crate::query::chart::Unit, value: f64) -> String {
+    use crate::query::chart::Unit;
+    match unit {
+        Unit::Euro => euro(value),
+        Unit::Count => count(value.round().max(0.0) as usize),
+        Unit::Share => percent(value),
+    }
+}
+
+/// A measure's value in little room (axes, narrow bars): `1,25 M€`, `12`, `40,0%`.
+pub fn value_compact(unit: crate::query::chart::Unit, value: f64) -> String {
+    use crate::query::chart::Unit;
+    match unit {
+        Unit::Euro => euro_compact(value),
+        Unit::Count if value < 0.0 => format!("-{}", count((-value).round() as usize)),
+        Unit::Count => count(value.round() as usize),
+        Unit::Share => percent(value),
+    }
+}
+
 /// A cell as text, in Italian formats.
 pub fn cell_text(value: AnyValue<'_>) -> String {
     match value {

@@ -155,6 +155,23 @@ pub struct Texts {
     pub apply_view: &'static str,
     pub apply_view_hint: &'static str,
     pub absent_value: &'static str,
+    pub tab_compare: &'static str,
+    pub compare_measures: &'static str,
+    pub compare_per_resident: &'static str,
+    pub compare_profile: &'static str,
+    pub compare_by: &'static str,
+    pub compare_pick: &'static str,
+    pub compare_selected: &'static str,
+    pub compare_reference: &'static str,
+    pub reference_selection: &'static str,
+    pub reference_all: &'static str,
+    pub per_resident: &'static str,
+    pub compare_empty: &'static str,
+    pub compare_hidden: &'static str,
+    pub compare_difference: &'static str,
+    pub compare_population_note: &'static str,
+    pub add_to_compare: &'static str,
+    pub compare_no_projects: &'static str,
 }
 
 pub const IT: Texts = Texts {
@@ -294,6 +311,23 @@ pub const IT: Texts = Texts {
     apply_view: "Applica vista ai dati aperti…",
     apply_view_hint: "Filtri e grafici di una vista salvata, sui file già aperti (per esempio il file del mese successivo).",
     absent_value: "assente nei dati",
+    tab_compare: "Confronta",
+    compare_measures: "Importo concesso e spesa",
+    compare_per_resident: "Importo concesso e spesa per residente",
+    compare_profile: "Quota dei progetti per destinatari",
+    compare_by: "Confronta per",
+    compare_pick: "cerca un valore…",
+    compare_selected: "selezionati (massimo 8)",
+    compare_reference: "Colonna di riferimento",
+    reference_selection: "Media della selezione",
+    reference_all: "Tutti i dati filtrati",
+    per_resident: "Per residente",
+    compare_empty: "Scegli da 2 a 8 valori da mettere a confronto, dall'elenco o con il clic destro su una barra («Aggiungi al confronto»).",
+    compare_hidden: "Il filtro su questo campo nasconde",
+    compare_difference: "Tra parentesi: la differenza dalla colonna di riferimento. In grassetto il valore più alto di ogni riga.",
+    compare_population_note: "Popolazione: ISTAT, popolazione residente al 1° gennaio 2023 (province: stime; regioni: somma delle province).",
+    add_to_compare: "Aggiungi al confronto",
+    compare_no_projects: "nessun progetto con questi filtri",
 };
 
 pub const EN: Texts = Texts {
@@ -433,6 +467,23 @@ pub const EN: Texts = Texts {
     apply_view: "Apply view to the open data…",
     apply_view_hint: "A saved view's filters and charts, on the files already open (for example next month's file).",
     absent_value: "not in the data",
+    tab_compare: "Compare",
+    compare_measures: "Amount granted and spent",
+    compare_per_resident: "Amount granted and spent per resident",
+    compare_profile: "Share of projects by target group",
+    compare_by: "Compare by",
+    compare_pick: "search a value…",
+    compare_selected: "selected (at most 8)",
+    compare_reference: "Reference column",
+    reference_selection: "Selection average",
+    reference_all: "All filtered data",
+    per_resident: "Per resident",
+    compare_empty: "Choose 2 to 8 values to compare, from the list or by right-clicking a bar (“Add to comparison”).",
+    compare_hidden: "The filter on this field hides",
+    compare_difference: "In brackets: the difference from the reference column. In bold the highest value of each row.",
+    compare_population_note: "Population: ISTAT, resident population at 1 January 2023 (provinces: estimates; regions: sum of their provinces).",
+    add_to_compare: "Add to comparison",
+    compare_no_projects: "no project with these filters",
 };
 
 impl Lang {
@@ -549,7 +600,12 @@ impl Lang {
                 if s.target_group_count == 0 {
                     return nd;
                 }
-                let top: Vec<&str> = s.target_groups.iter().map(|(g, _)| g.as_str()).collect();
+                let top: Vec<&str> = s
+                    .target_groups
+                    .iter()
+                    .take(3)
+                    .map(|(g, _)| g.as_str())
+                    .collect();
                 let groups = self.pick_owned("gruppi", "groups");
                 format!("{} {groups}: {}", s.target_group_count, top.join(", "))
             }
@@ -624,6 +680,7 @@ impl Lang {
             Measure::Count => ("Numero di progetti", "Number of projects"),
             Measure::MeanGrant => ("Contributo medio", "Mean grant"),
             Measure::MedianGrant => ("Contributo mediano", "Median grant"),
+            Measure::Share => ("Quota dei progetti", "Share of projects"),
         };
         self.pick(it, en)
     }

@@ -697,3 +697,137 @@ fn a_view_value_the_data_lacks_stays_visible_and_marked() {
         "{notice}"
     );
 }
+
+/// A right click at `pos` (press and release of the secondary button).
+fn right_click_at(h: &mut Harness<'_, CruscottoApp>, pos: egui::Pos2) {
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Secondary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+fn bar_centre(h: &Harness<'_, CruscottoApp>, chart: &str, name: &str) -> egui::Pos2 {
+    h.state().state.bar_centres[chart]
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, pos)| *pos)
+        .unwrap_or_else(|| panic!("a bar for {name} in {chart}"))
+}
+
+#[test]
+fn compare_lead_bodies_picked_from_the_list() {
+    let mut h = app();
+    tab_button(&h, "Confronta").click();
+    wait_idle(&mut h);
+    h.get_by_label("Consorzio Ovest Solidale (7)").click();
+    wait_idle(&mut h);
+    h.get_by_label("Città di Torino – Divisione Servizi Sociali (1)")
+        .click();
+    wait_idle(&mut h);
+    assert_eq!(
+        h.state().state.settings.compare.entities,
+        [
+            "Consorzio Ovest Solidale",
+            "Città di Torino – Divisione Servizi Sociali"
+        ]
+    );
+    // Amounts computed from the specifications: WeCaRe's grant plus the seed cards' amounts.
+    let body = "Consorzio Ovest Solidale";
+    let wecare: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["lead_body"] == body)
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    let seeds: f64 = spec("progetti_welfare_comunita")
+        .iter()
+        .filter(|r| r["lead_body"] == body)
+        .filter_map(|r| r["amount"].as_f64())
+        .sum();
+    h.get_by_label(&euro(wecare + seeds));
+    let torino: f64 = spec("wecare_misura1")
+        .iter()
+        .filter(|r| r["lead_body"] == "Città di Torino – Divisione Servizi Sociali")
+        .map(|r| r["granted"].as_f64().unwrap())
+        .sum();
+    assert!(h.query_all_by_label(&euro(torino)).count() >= 1);
+    // Average of the selection, in the reference column.
+    assert!(
+        h.query_all_by_label(&euro((wecare + seeds + torino) / 2.0))
+            .count()
+            >= 1
+    );
+    h.get_by_label("Confronta (2)");
+}
+
+#[test]
+fn a_right_click_on_a_bar_adds_it_to_the_comparison() {
+    let mut h = app();
+    for province in ["Cuneo", "Torino"] {
+        let centre = bar_centre(&h, "chart_province", province);
+        right_click_at(&mut h, centre);
+        h.get_by_label(&format!("Aggiungi al confronto: {province}"))
+            .click();
+        wait_idle(&mut h);
+    }
+    let compare = &h.state().state.settings.compare;
+    assert_eq!(
+        compare.by,
+        cruscotto::query::chart::Dimension::Field(cruscotto::data::Field::Province)
+    );
+    assert_eq!(compare.entities, ["Cuneo", "Torino"]);
+    tab_button(&h, "Confronta (2)").click();
+    wait_idle(&mut h);
+    // € per resident with the population read from the reference file itself.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/reference/provinces.csv"
+    ))
+    .unwrap();
+    let population: f64 = text
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|c| c[1] == "Cuneo")
+        .map(|c| c[8].parse().unwrap())
+        .unwrap();
+    let per_resident = cuneo_total() / population;
+    let cents = (per_resident * 100.0).round() as u64;
+    h.get_by_label(&format!("€ {},{:02}", cents / 100, cents % 100));
+    h.get_by_label("€ per residente");
+}
+
+#[test]
+fn snapshot_compare() {
+    let mut settings = Settings::default();
+    settings.tab = cruscotto::app::settings::Tab::Compare;
+    settings.compare.by =
+        cruscotto::query::chart::Dimension::Field(cruscotto::data::Field::Province);
+    settings.compare.entities = vec!["Cuneo".into(), "Torino".into(), "Novara".into()];
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
+        });
+    wait_idle(&mut h);
+    h.remove_cursor();
+    h.run_steps(4);
+    let rects: Vec<egui::Rect> = h
+        .query_all_by_label_contains("caricati in")
+        .chain(h.query_all_by_label_contains("calcolo"))
+        .map(|node| node.rect())
+        .collect();
+    for rect in rects {
+        h.mask(rect.expand(2.0));
+    }
+    let options = SnapshotOptions::new()
+        .threshold(1.5)
+        .max_failed_pixels(2500);
+    h.snapshot_options("compare", &options);
+}

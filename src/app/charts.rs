@@ -25,10 +25,16 @@ pub enum ChartId {
     Explore,
     Map,
     Ranking,
+    /// Confronta: granted and spent of each entity (in euros or per resident).
+    CompareMeasures,
+    /// Confronta: the share of each entity's projects reaching each target group.
+    CompareProfile,
+    /// Confronta: planned spend per year, one series per entity.
+    CompareYears,
 }
 
 impl ChartId {
-    pub const ALL: [ChartId; 7] = [
+    pub const ALL: [ChartId; 10] = [
         ChartId::Programme,
         ChartId::Province,
         ChartId::Target,
@@ -36,6 +42,9 @@ impl ChartId {
         ChartId::Explore,
         ChartId::Map,
         ChartId::Ranking,
+        ChartId::CompareMeasures,
+        ChartId::CompareProfile,
+        ChartId::CompareYears,
     ];
 
     /// The four charts of the Panoramica tab.
@@ -56,6 +65,9 @@ impl ChartId {
             ChartId::Explore => "chart_explore",
             ChartId::Map => "territory_map",
             ChartId::Ranking => "chart_ranking",
+            ChartId::CompareMeasures => "chart_compare_measures",
+            ChartId::CompareProfile => "chart_compare_profile",
+            ChartId::CompareYears => "chart_compare_years",
         }
     }
 }
@@ -148,8 +160,8 @@ pub fn map_level(d: &Dashboard, settings: &Settings) -> Level {
 }
 
 /// Chart `id` of dashboard `d` as the exports draw it.
-pub fn picture(d: &Dashboard, id: ChartId, settings: &Settings) -> Picture {
-    match view(d, id, settings) {
+pub fn picture(d: &Dashboard, id: ChartId, settings: &Settings) -> Option<Picture> {
+    Some(match view(d, id, settings)? {
         ChartView::Bars {
             data,
             colouring,
@@ -170,11 +182,12 @@ pub fn picture(d: &Dashboard, id: ChartId, settings: &Settings) -> Picture {
             unplaced,
             title,
         },
-    }
+    })
 }
 
-/// The data, colours and title of chart `id` on dashboard `d`.
-pub fn view<'a>(d: &'a Dashboard, id: ChartId, settings: &Settings) -> ChartView<'a> {
+/// The data, colours and title of chart `id` on dashboard `d` (`None`: a comparison chart
+/// with nothing compared).
+pub fn view<'a>(d: &'a Dashboard, id: ChartId, settings: &Settings) -> Option<ChartView<'a>> {
     let lang: Lang = settings.lang;
     let t = lang.texts();
     let bars = |data: &'a ChartData, colouring: Colouring, title: &str| ChartView::Bars {
@@ -183,7 +196,29 @@ pub fn view<'a>(d: &'a Dashboard, id: ChartId, settings: &Settings) -> ChartView
         title: title.to_string(),
     };
     let level = map_level(d, settings);
-    match id {
+    let compared = |title: &str| format!("{title} · {}", lang.dimension(&settings.compare.by));
+    Some(match id {
+        ChartId::CompareMeasures => {
+            let c = d.compare.as_ref()?;
+            let title = if settings.compare.per_resident && c.comparison.has_population {
+                t.compare_per_resident
+            } else {
+                t.compare_measures
+            };
+            bars(&c.measures, Colouring::Single(0), &compared(title))
+        }
+        ChartId::CompareProfile => {
+            let c = d.compare.as_ref()?;
+            bars(
+                &c.profile,
+                Colouring::Single(0),
+                &compared(t.compare_profile),
+            )
+        }
+        ChartId::CompareYears => {
+            let c = d.compare.as_ref()?;
+            bars(&c.years, Colouring::Single(0), &compared(t.chart_year))
+        }
         ChartId::Programme => bars(&d.by_programme, Colouring::ByCategory, t.chart_programme),
         ChartId::Province => bars(&d.by_province, Colouring::Single(0), t.chart_province),
         ChartId::Target => bars(
@@ -219,7 +254,7 @@ pub fn view<'a>(d: &'a Dashboard, id: ChartId, settings: &Settings) -> ChartView
                 title: t.map_title_municipalities.to_string(),
             },
         },
-    }
+    })
 }
 
 /// The dashboard as a PDF report (A4): KPIs, the four overview charts, the Esplora top ten,
@@ -233,7 +268,7 @@ pub fn report_pdf(
 ) -> Result<Vec<u8>, RenderError> {
     let charts = ChartId::OVERVIEW
         .into_iter()
-        .filter_map(|id| match view(d, id, settings) {
+        .filter_map(|id| match view(d, id, settings)? {
             ChartView::Bars {
                 data,
                 colouring,

@@ -27,7 +27,8 @@ use crate::data::{Dataset, Stage};
 use crate::export::view::{SavedView, ViewSource};
 use crate::i18n::Lang;
 use crate::query::Key;
-use crate::query::chart::ChartSpec;
+use crate::query::chart::{ChartSpec, Dimension};
+use crate::query::compare::CompareSettings;
 use crate::query::dashboard::{Dashboard, ProjectSort, Request};
 use crate::render::palette::ColorMap;
 
@@ -57,6 +58,15 @@ pub enum Intent {
     SetDark(bool),
     SelectProject(Option<usize>),
     SortProjects(String),
+    /// Adds or removes an entity of the comparison.
+    ToggleCompareEntity(String),
+    /// Adds an entity to the comparison from a chart (switching what is compared if needed).
+    AddToCompare {
+        by: Dimension,
+        value: String,
+    },
+    /// What is compared, the reference, per resident.
+    SetCompare(CompareSettings),
     SetExplore(ChartSpec),
     SetTargetDimension(Field),
     SetMapMunicipalities(bool),
@@ -269,6 +279,8 @@ impl CruscottoApp {
             explore: self.state.settings.explore.clone(),
             target_dimension: self.state.settings.target_dimension,
             sort: self.state.sort.clone(),
+            compare: self.state.settings.compare.clone(),
+            lang: self.state.settings.lang,
         };
         self.worker.compute(self.compute_generation, table, request);
     }
@@ -446,7 +458,7 @@ impl CruscottoApp {
     /// A chart as the exports draw it.
     fn picture(&self, chart: ChartId) -> Option<Picture> {
         let d = self.state.dashboard.as_ref()?;
-        Some(charts::picture(d, chart, &self.state.settings))
+        charts::picture(d, chart, &self.state.settings)
     }
 
     fn chart_action(&mut self, chart: ChartId, action: ChartAction) {
@@ -629,7 +641,23 @@ impl CruscottoApp {
                 recompute = true;
             }
             Intent::SetTab(tab) => s.settings.tab = tab,
-            Intent::SetLang(lang) => s.settings.lang = lang,
+            Intent::SetLang(lang) => {
+                s.settings.lang = lang;
+                // The comparison charts name their series in the language.
+                recompute = !s.settings.compare.entities.is_empty();
+            }
+            Intent::ToggleCompareEntity(entity) => {
+                s.settings.compare.toggle(&entity);
+                recompute = true;
+            }
+            Intent::AddToCompare { by, value } => {
+                s.settings.compare.add(&by, &value);
+                recompute = true;
+            }
+            Intent::SetCompare(compare) => {
+                s.settings.compare = compare;
+                recompute = true;
+            }
             Intent::SetDark(dark) => s.settings.dark = dark,
             Intent::SelectProject(row) => s.selected = row,
             Intent::SortProjects(column) => {

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::schema::Field;
 use crate::i18n::Lang;
 use crate::query::chart::{ChartSpec, Dimension, Measure};
+use crate::query::compare::CompareSettings;
 use crate::query::filters::Filters;
 
 /// The tabs of the central area.
@@ -17,6 +18,7 @@ pub enum Tab {
     Overview,
     Explore,
     Territory,
+    Compare,
     Projects,
 }
 
@@ -72,6 +74,8 @@ pub struct Settings {
     pub map_municipalities: bool,
     /// The columns of the projects table, in order.
     pub project_columns: Vec<ProjectColumn>,
+    /// What the Confronta tab compares.
+    pub compare: CompareSettings,
 }
 
 impl Default for Settings {
@@ -86,6 +90,7 @@ impl Default for Settings {
             tab: Tab::Overview,
             map_municipalities: false,
             project_columns: ProjectColumn::defaults(),
+            compare: CompareSettings::default(),
         }
     }
 }

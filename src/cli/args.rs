@@ -196,6 +196,8 @@ pub enum MeasureArg {
     Mean,
     /// Median grant.
     Median,
+    /// Share of the projects.
+    Share,
 }
 
 impl From<MeasureArg> for Measure {
@@ -207,6 +209,7 @@ impl From<MeasureArg> for Measure {
             MeasureArg::Count => Measure::Count,
             MeasureArg::Mean => Measure::MeanGrant,
             MeasureArg::Median => Measure::MedianGrant,
+            MeasureArg::Share => Measure::Share,
         }
     }
 }

@@ -46,6 +46,8 @@ pub fn run(args: &RenderViewArgs, out: &mut dyn Write) -> Result<(), String> {
         filters: settings.filters.clone(),
         explore: settings.explore.clone(),
         target_dimension: settings.target_dimension,
+        compare: settings.compare.clone(),
+        lang: settings.lang,
         ..Request::default()
     };
     let table = &dataset.table;
@@ -76,7 +78,9 @@ pub fn run(args: &RenderViewArgs, out: &mut dyn Write) -> Result<(), String> {
         .into_iter()
         .chain([ChartId::Explore, ChartId::Map]);
     for chart in charts {
-        let picture = picture(&d, chart, &settings);
+        let Some(picture) = picture(&d, chart, &settings) else {
+            continue;
+        };
         // The map is titled like the province chart: its files say "mappa".
         let stem = match chart {
             ChartId::Map => format!(

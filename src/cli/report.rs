@@ -39,6 +39,8 @@ pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
         filters: settings.filters.clone(),
         explore: settings.explore.clone(),
         target_dimension: settings.target_dimension,
+        compare: settings.compare.clone(),
+        lang: settings.lang,
         ..Request::default()
     };
     let dashboard = compute(&loaded.dataset.table, &request).map_err(|e| e.to_string())?;

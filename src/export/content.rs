@@ -9,7 +9,7 @@ use crate::data::schema::{Field, SOURCE, SOURCE_ROW};
 use crate::format;
 use crate::i18n::Lang;
 use crate::query::Key;
-use crate::query::chart::ChartData;
+use crate::query::chart::{ChartData, Unit};
 use crate::query::territory::{Level, TerritoryPoint};
 use crate::render::decor::{Provenance, filters_caption, source_line};
 
@@ -71,7 +71,7 @@ pub fn chart_table(
     provenance: &Provenance,
 ) -> Table {
     let lang = provenance.lang;
-    let measure_money = full.spec.measure.is_money();
+    let unit = full.spec.measure.unit();
     let mut columns = vec![TableColumn {
         header: lang.dimension(&full.spec.dimension),
         cells: Cells::Text(
@@ -89,10 +89,10 @@ pub fn chart_table(
         let values = series.values.iter().map(|v| Some(*v)).collect();
         columns.push(TableColumn {
             header,
-            cells: if measure_money {
-                Cells::Money(values)
-            } else {
-                Cells::Count(values)
+            cells: match unit {
+                Unit::Euro => Cells::Money(values),
+                Unit::Count => Cells::Count(values),
+                Unit::Share => Cells::Share(values),
             },
         });
     }
@@ -130,11 +130,7 @@ pub fn chart_table(
     if full.multi_valued {
         notes.push(lang.texts().overlapping.to_string());
     }
-    let total = if measure_money {
-        format::euro(full.total)
-    } else {
-        format::count(full.total.round() as usize)
-    };
+    let total = format::value(unit, full.total);
     notes.push(match lang {
         Lang::It => format!(
             "{}: {total} su {} progetti",

@@ -12,6 +12,7 @@ use crate::app::settings::{ProjectColumn, Settings, Tab};
 use crate::data::mapping::Reason;
 use crate::data::{Dataset, Field, LoadError, LoadOptions, Mapping, ProgressSink, sample};
 use crate::query::chart::ChartSpec;
+use crate::query::compare::CompareSettings;
 use crate::query::filters::Filters;
 use crate::query::territory::Level;
 
@@ -45,6 +46,9 @@ pub struct SavedView {
     pub target_dimension: Field,
     #[serde(default = "ProjectColumn::defaults")]
     pub project_columns: Vec<ProjectColumn>,
+    /// What the Confronta tab compares.
+    #[serde(default)]
+    pub compare: CompareSettings,
 }
 
 /// Why a view cannot be opened.
@@ -120,6 +124,7 @@ impl SavedView {
             },
             target_dimension: settings.target_dimension,
             project_columns: settings.project_columns.clone(),
+            compare: settings.compare.clone(),
         }
     }
 
@@ -193,6 +198,7 @@ impl SavedView {
         settings.map_municipalities = self.map_level == Level::Municipalities;
         settings.target_dimension = self.target_dimension;
         settings.project_columns = self.project_columns.clone();
+        settings.compare = self.compare.clone();
     }
 }
 

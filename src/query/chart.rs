@@ -136,21 +136,41 @@ pub enum Measure {
     Count,
     MeanGrant,
     MedianGrant,
+    /// Share of the projects (of the filtered projects; of an entity's, in comparisons).
+    Share,
+}
+
+/// What a measure's values are, for writing them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Euro,
+    Count,
+    /// A fraction written as a percentage.
+    Share,
 }
 
 impl Measure {
-    pub const ALL: [Measure; 6] = [
+    pub const ALL: [Measure; 7] = [
         Measure::Amount,
         Measure::Granted,
         Measure::Spent,
         Measure::Count,
         Measure::MeanGrant,
         Measure::MedianGrant,
+        Measure::Share,
     ];
 
-    /// Whether values are euros (else counts).
+    pub fn unit(self) -> Unit {
+        match self {
+            Measure::Count => Unit::Count,
+            Measure::Share => Unit::Share,
+            _ => Unit::Euro,
+        }
+    }
+
+    /// Whether values are euros.
     pub fn is_money(self) -> bool {
-        self != Measure::Count
+        self.unit() == Unit::Euro
     }
 
     /// Whether category values add up to a total.
@@ -170,6 +190,7 @@ impl Measure {
             Measure::Count => "count",
             Measure::MeanGrant => "mean",
             Measure::MedianGrant => "median",
+            Measure::Share => "share",
         }
     }
 
@@ -178,7 +199,8 @@ impl Measure {
             Measure::Amount => col(AMOUNT).sum(),
             Measure::Granted => col(Field::AmountGranted.name()).sum(),
             Measure::Spent => col(Field::AmountSpent.name()).sum(),
-            Measure::Count => len().cast(DataType::Float64),
+            // Counted here; divided by the projects once the groups are known.
+            Measure::Count | Measure::Share => len().cast(DataType::Float64),
             Measure::MeanGrant => col(AMOUNT).mean(),
             Measure::MedianGrant => col(AMOUNT).median(),
         }
@@ -530,6 +552,19 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
             &categories,
         )?,
     };
+    let (series, total) = if spec.measure == Measure::Share {
+        let of = projects.max(1) as f64;
+        let shares = series
+            .into_iter()
+            .map(|s| ChartSeries {
+                values: s.values.iter().map(|v| v / of).collect(),
+                ..s
+            })
+            .collect();
+        (shares, 1.0)
+    } else {
+        (series, total)
+    };
     Ok(ChartData {
         spec: spec.clone(),
         counts: categories.iter().map(|c| c.count).collect(),
@@ -730,6 +765,16 @@ mod tests {
         assert_eq!(cuneo, &vec![100.0, 30.0, 0.0, 0.0]);
         assert_eq!(d.category_value(0), 150.0);
         assert!(d.series.iter().any(|s| s.key == Some(Key::Missing)));
+    }
+
+    #[test]
+    fn shares_of_the_projects() {
+        let mut spec = ChartSpec::new(Dimension::Field(Field::Programme), Measure::Share);
+        spec.top_n = Some(1);
+        let d = run(&spec);
+        assert_eq!(d.categories, vec![Key::value("A"), Key::Other]);
+        assert_eq!(d.series[0].values, vec![0.4, 0.6]);
+        assert_eq!(d.total, 1.0);
     }
 
     #[test]

@@ -8,9 +8,12 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chart::{Dimension, amount_expr};
+use super::chart::{
+    ChartData, ChartSeries, ChartSpec, Dimension, Measure, Orientation, SortBy, amount_expr,
+};
 use super::filters::Filters;
 use super::key::Key;
+use super::yearly::{YearlySpend, planned_by_year};
 use crate::data::reference::{self, territory_key};
 use crate::data::schema::Field;
 
@@ -47,7 +50,7 @@ pub struct Stats {
     pub last_end: Option<NaiveDate>,
     /// How many target groups the projects reach.
     pub target_group_count: u64,
-    /// The most frequent target groups (projects reaching each), largest first.
+    /// The target groups (projects reaching each), largest first.
     pub target_groups: Vec<(String, u64)>,
     pub population: Option<u64>,
     pub per_resident: Option<f64>,
@@ -183,6 +186,252 @@ pub fn difference(metric: Metric, entity: &Stats, reference: &Stats) -> Option<f
             Unit::Count | Unit::Euro | Unit::EuroCents | Unit::Rate
         ))
     .then(|| v / r - 1.0)
+}
+
+/// What the Confronta tab compares (persisted with the settings and in saved views).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CompareSettings {
+    pub by: Dimension,
+    /// The chosen entities, in the order chosen (at most [`MAX_ENTITIES`]).
+    pub entities: Vec<String>,
+    pub reference: Reference,
+    /// The measures chart per resident instead of in euros.
+    pub per_resident: bool,
+}
+
+impl Default for CompareSettings {
+    fn default() -> Self {
+        CompareSettings {
+            by: Dimension::Field(Field::LeadBody),
+            entities: Vec::new(),
+            reference: Reference::Selection,
+            per_resident: false,
+        }
+    }
+}
+
+impl CompareSettings {
+    /// Adds or removes an entity (no more than [`MAX_ENTITIES`]).
+    pub fn toggle(&mut self, entity: &str) {
+        if let Some(i) = self.entities.iter().position(|e| e == entity) {
+            self.entities.remove(i);
+        } else if self.entities.len() < MAX_ENTITIES {
+            self.entities.push(entity.to_string());
+        }
+    }
+
+    /// Adds an entity of `by` (from a chart's menu): switches what is compared if needed.
+    pub fn add(&mut self, by: &Dimension, entity: &str) {
+        if &self.by != by {
+            self.by = by.clone();
+            self.entities.clear();
+        }
+        if !self.entities.iter().any(|e| e == entity) && self.entities.len() < MAX_ENTITIES {
+            self.entities.push(entity.to_string());
+        }
+    }
+}
+
+/// The fields entities can be compared by (besides categorical columns of the files).
+pub const COMPARABLE: [Field; 6] = [
+    Field::LeadBody,
+    Field::Province,
+    Field::Region,
+    Field::Municipality,
+    Field::Programme,
+    Field::FundingSource,
+];
+
+/// Whether entities of `dim` can be compared (one text value per project).
+pub fn is_comparable(dim: &Dimension, schema: &Schema) -> bool {
+    match dim {
+        Dimension::Field(f) => COMPARABLE.contains(f),
+        Dimension::Year => false,
+        Dimension::Column(c) => matches!(schema.get(c.as_str()), Some(DataType::String)),
+    }
+}
+
+/// The names of the comparison charts' series.
+pub struct ChartLabels {
+    pub granted: String,
+    pub spent: String,
+}
+
+/// The comparison's charts, as chart data the window and the exports draw: the main measures
+/// (granted and spent, in euros or per resident) as grouped bars; the target-group profile (the
+/// share of each entity's projects reaching each group, one shared scale); the planned spend per
+/// year, one series per entity.
+pub struct CompareCharts {
+    pub measures: ChartData,
+    pub profile: ChartData,
+    pub years: ChartData,
+}
+
+fn chart(
+    spec: ChartSpec,
+    categories: Vec<Key>,
+    counts: Vec<u64>,
+    series: Vec<ChartSeries>,
+    projects: u64,
+) -> ChartData {
+    ChartData {
+        spec,
+        categories,
+        counts,
+        series,
+        total: 0.0,
+        projects,
+        multi_valued: false,
+    }
+}
+
+/// The charts of a comparison over the rows `filters` keep.
+pub fn charts(
+    table: &DataFrame,
+    filters: &Filters,
+    c: &Comparison,
+    per_resident: bool,
+    labels: &ChartLabels,
+) -> PolarsResult<CompareCharts> {
+    let entities: Vec<Key> = c
+        .entities
+        .iter()
+        .map(|s| Key::value(s.key.as_str()))
+        .collect();
+    let projects: u64 = c.entities.iter().map(|s| s.projects).sum();
+    let counts: Vec<u64> = c.entities.iter().map(|s| s.projects).collect();
+    let per = |v: Option<f64>, s: &Stats| -> f64 {
+        match (per_resident, v, s.population) {
+            (false, Some(v), _) => v,
+            (true, Some(v), Some(p)) if p > 0 => v / p as f64,
+            _ => 0.0,
+        }
+    };
+    let mut spec = ChartSpec::new(c.by.clone(), Measure::Granted);
+    spec.stacked = false;
+    spec.top_n = None;
+    spec.split = Some(c.by.clone());
+    let measures = chart(
+        spec,
+        entities.clone(),
+        counts.clone(),
+        vec![
+            ChartSeries {
+                key: Some(Key::value(labels.granted.as_str())),
+                values: c.entities.iter().map(|s| per(s.granted, s)).collect(),
+            },
+            ChartSeries {
+                key: Some(Key::value(labels.spent.as_str())),
+                values: c.entities.iter().map(|s| per(s.spent, s)).collect(),
+            },
+        ],
+        projects,
+    );
+
+    // Target groups in order of how many of the compared projects reach them.
+    let mut groups: Vec<(String, u64)> = Vec::new();
+    for s in &c.entities {
+        for (g, n) in &s.target_groups {
+            match groups.iter_mut().find(|(k, _)| k == g) {
+                Some(entry) => entry.1 += n,
+                None => groups.push((g.clone(), *n)),
+            }
+        }
+    }
+    groups.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut spec = ChartSpec::new(Dimension::Field(c.target), Measure::Share);
+    spec.split = Some(c.by.clone());
+    spec.stacked = false;
+    spec.top_n = None;
+    let profile = chart(
+        spec,
+        groups.iter().map(|(g, _)| Key::value(g.as_str())).collect(),
+        groups.iter().map(|(_, n)| *n).collect(),
+        c.entities
+            .iter()
+            .map(|s| ChartSeries {
+                key: Some(Key::value(s.key.as_str())),
+                values: groups
+                    .iter()
+                    .map(|(g, _)| {
+                        let n = s
+                            .target_groups
+                            .iter()
+                            .find(|(k, _)| k == g)
+                            .map(|(_, n)| *n)
+                            .unwrap_or(0);
+                        if s.projects > 0 {
+                            n as f64 / s.projects as f64
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        projects,
+    );
+
+    // Planned spend per year, entity by entity (at most eight passes over their rows).
+    let column = c.by.column();
+    let mut per_entity: Vec<YearlySpend> = Vec::new();
+    for s in &c.entities {
+        let rows = filters
+            .apply(table.clone().lazy(), table.schema(), None)
+            .filter(
+                col(column.as_str())
+                    .cast(DataType::String)
+                    .eq(lit(s.key.clone()))
+                    .fill_null(lit(false)),
+            );
+        per_entity.push(planned_by_year(rows)?);
+    }
+    let mut years: Vec<i32> = per_entity.iter().flat_map(|y| y.years.clone()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut spec = ChartSpec::new(Dimension::Year, Measure::Amount);
+    spec.split = Some(c.by.clone());
+    spec.stacked = false;
+    spec.top_n = None;
+    spec.sort = SortBy::Name;
+    spec.orientation = Orientation::Vertical;
+    let years_chart = chart(
+        spec,
+        years.iter().map(|y| Key::value(y.to_string())).collect(),
+        years
+            .iter()
+            .map(|y| {
+                per_entity
+                    .iter()
+                    .filter_map(|p| p.years.iter().position(|v| v == y).map(|i| p.projects[i]))
+                    .sum()
+            })
+            .collect(),
+        c.entities
+            .iter()
+            .zip(&per_entity)
+            .map(|(s, p)| ChartSeries {
+                key: Some(Key::value(s.key.as_str())),
+                values: years
+                    .iter()
+                    .map(|y| {
+                        p.years
+                            .iter()
+                            .position(|v| v == y)
+                            .map(|i| p.amounts[i])
+                            .unwrap_or(0.0)
+                    })
+                    .collect(),
+            })
+            .collect(),
+        projects,
+    );
+    Ok(CompareCharts {
+        measures,
+        profile,
+        years: years_chart,
+    })
 }
 
 /// The note under per-resident figures.
@@ -390,9 +639,7 @@ fn groups_of(
             groups.push((n.to_string(), c));
         }
     }
-    let count = groups.len() as u64;
-    groups.truncate(3);
-    Ok((count, groups))
+    Ok((groups.len() as u64, groups))
 }
 
 fn with_population(mut s: Stats, population: Option<f64>) -> Stats {

@@ -8,11 +8,16 @@ use std::time::{Duration, Instant};
 use polars::prelude::*;
 
 use super::chart::{ChartData, ChartSpec, Dimension, Measure, aggregate, amount_expr};
+use super::compare::{
+    ChartLabels, CompareSettings, Comparison, Metric, charts as compare_charts, compare,
+    is_comparable,
+};
 use super::filters::Filters;
 use super::key::Key;
 use super::territory::{self, TerritoryPoint};
 use super::yearly::{YearlySpend, planned_by_year};
 use crate::data::schema::Field;
+use crate::i18n::Lang;
 
 /// The headline numbers.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -61,6 +66,9 @@ pub struct Request {
     pub explore: ChartSpec,
     pub target_dimension: Field,
     pub sort: ProjectSort,
+    pub compare: CompareSettings,
+    /// The language of the names the dashboard makes up (comparison series).
+    pub lang: Lang,
 }
 
 impl Default for Request {
@@ -70,8 +78,94 @@ impl Default for Request {
             explore: ChartSpec::new(Dimension::Field(Field::LeadBody), Measure::Amount),
             target_dimension: Field::VulnerableGroups,
             sort: ProjectSort::default(),
+            compare: CompareSettings::default(),
+            lang: Lang::It,
         }
     }
+}
+
+/// The Confronta tab: the entities side by side, their charts, and the values to choose from.
+#[derive(Debug, Clone)]
+pub struct CompareView {
+    pub comparison: Comparison,
+    pub measures: ChartData,
+    pub profile: ChartData,
+    pub years: ChartData,
+}
+
+/// A value the comparison can choose, with its projects and its name folded for searching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub name: String,
+    pub folded: String,
+    pub projects: u64,
+}
+
+/// The values of the compared field with their projects (the global filters applied, except the
+/// one on the field itself), largest first.
+fn compare_choices(masked: &Masked, by: &Dimension) -> PolarsResult<Vec<Choice>> {
+    let column = by.column();
+    if masked.table.schema().get(column.as_str()).is_none() {
+        return Ok(Vec::new());
+    }
+    let counts = masked
+        .rows(Some(column.as_str()))
+        .select([col(column.as_str()).cast(DataType::String).alias("__v")])
+        .filter(col("__v").is_not_null())
+        .group_by([col("__v")])
+        .agg([len().cast(DataType::UInt64).alias("n")])
+        .sort_by_exprs(
+            [col("n"), col("__v")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect()?;
+    let names = counts.column("__v")?.str()?;
+    let ns = counts.column("n")?.u64()?;
+    Ok(names
+        .iter()
+        .zip(ns.iter())
+        .filter_map(|(k, n)| {
+            let name = k?.to_string();
+            Some(Choice {
+                folded: super::values::fold(&name),
+                name,
+                projects: n.unwrap_or(0),
+            })
+        })
+        .collect())
+}
+
+fn compare_view(table: &DataFrame, request: &Request) -> PolarsResult<Option<CompareView>> {
+    let settings = &request.compare;
+    if settings.entities.is_empty() || !is_comparable(&settings.by, table.schema()) {
+        return Ok(None);
+    }
+    let comparison = compare(
+        table,
+        &request.filters,
+        &settings.by,
+        &settings.entities,
+        settings.reference,
+        request.target_dimension,
+    )?;
+    let lang = request.lang;
+    let labels = ChartLabels {
+        granted: lang.metric(Metric::Granted).to_string(),
+        spent: lang.metric(Metric::Spent).to_string(),
+    };
+    let charts = compare_charts(
+        table,
+        &request.filters,
+        &comparison,
+        settings.per_resident && comparison.has_population,
+        &labels,
+    )?;
+    Ok(Some(CompareView {
+        comparison,
+        measures: charts.measures,
+        profile: charts.profile,
+        years: charts.years,
+    }))
 }
 
 /// What the dashboard shows.
@@ -96,6 +190,10 @@ pub struct Dashboard {
     pub projects: DataFrame,
     /// Selected filter values no project has (e.g. named by a saved view).
     pub absent_filters: Vec<(String, Key)>,
+    /// The comparison, when entities are chosen.
+    pub compare: Option<CompareView>,
+    /// The values the comparison can choose from, with their projects.
+    pub compare_choices: Vec<Choice>,
     pub elapsed: Duration,
 }
 
@@ -326,6 +424,8 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         by_municipality: chart(Dimension::Field(Field::Municipality), Measure::Amount)?,
         projects,
         absent_filters: super::values::absent(table, &request.filters)?,
+        compare: compare_view(table, request)?,
+        compare_choices: compare_choices(&masked, &request.compare.by)?,
         elapsed: started.elapsed(),
     })
 }

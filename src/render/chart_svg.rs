@@ -117,21 +117,16 @@ fn legend(
 
 /// How a value is written at the end of its bar (`compact`: `1,25 M€` instead of `1.250.000 €`).
 fn value_label(data: &ChartData, value: f64, compact: bool) -> String {
-    match (data.spec.measure.is_money(), compact) {
-        (true, false) => format::euro(value),
-        (true, true) => format::euro_compact(value),
-        (false, _) => format::count(value.round().max(0.0) as usize),
+    let unit = data.spec.measure.unit();
+    if compact {
+        format::value_compact(unit, value)
+    } else {
+        format::value(unit, value)
     }
 }
 
 fn tick_label(data: &ChartData, value: f64) -> String {
-    if data.spec.measure.is_money() {
-        format::euro_compact(value)
-    } else if value < 0.0 {
-        format!("-{}", format::count((-value).round() as usize))
-    } else {
-        format::count(value.round() as usize)
-    }
+    format::value_compact(data.spec.measure.unit(), value)
 }
 
 /// The value range the bars need: stacked bars add up per category, others stand alone.

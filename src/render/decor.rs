@@ -107,6 +107,7 @@ fn measure_word(measure: Measure, lang: Lang) -> &'static str {
         Measure::Count => ("Numero di progetti", "Number of projects"),
         Measure::MeanGrant => ("Contributo medio", "Mean grant"),
         Measure::MedianGrant => ("Contributo mediano", "Median grant"),
+        Measure::Share => ("Quota dei progetti", "Share of projects"),
     };
     match lang {
         Lang::It => it,

@@ -198,11 +198,7 @@ fn top_table(svg: &mut Svg, data: &ChartData, title: &str, lang: Lang, area: Are
         }
         let base = y + row_h * 0.68;
         let value = data.category_value(*i);
-        let value_text = if data.spec.measure.is_money() {
-            format::euro(value)
-        } else {
-            format::count(value.round().max(0.0) as usize)
-        };
+        let value_text = format::value(data.spec.measure.unit(), value);
         let name_room = value_x - area.x - text_width(&value_text, size, false) - 40.0;
         let name = format!("{}. {}", n + 1, lang.key(&data.categories[*i]));
         let name = super::fonts::fit(&name, size, false, name_room);

@@ -10,7 +10,8 @@ use crate::app::charts::{self, ChartId, ChartView};
 use crate::app::{AppState, Intent};
 use crate::format;
 use crate::query::Key;
-use crate::query::chart::{Dimension, Measure, Orientation};
+use crate::query::chart::{Dimension, Measure, Orientation, Unit};
+use crate::query::compare::is_comparable;
 use crate::query::dashboard::Dashboard;
 use crate::render::palette::{ColorMap, bar_color, series_color};
 
@@ -29,12 +30,11 @@ fn rgb(c: [u8; 3]) -> egui::Color32 {
     egui::Color32::from_rgb(c[0], c[1], c[2])
 }
 
-/// A value as people read it: euros or projects.
+/// A value as people read it: euros, projects or a share.
 pub fn value_text(measure: Measure, value: f64, projects_word: &str) -> String {
-    if measure.is_money() {
-        format::euro(value)
-    } else {
-        format!("{} {projects_word}", format::count(value.round() as usize))
+    match measure.unit() {
+        Unit::Count => format!("{} {projects_word}", format::count(value.round() as usize)),
+        unit => format::value(unit, value),
     }
 }
 
@@ -62,9 +62,9 @@ pub fn bar_chart(
     height: f32,
     out: &mut Output,
 ) -> Option<Key> {
-    let ChartView::Bars {
+    let Some(ChartView::Bars {
         data, colouring, ..
-    } = charts::view(d, chart, &state.settings)
+    }) = charts::view(d, chart, &state.settings)
     else {
         return None;
     };
@@ -197,11 +197,7 @@ pub fn bar_chart(
         truncate(&axis_labels[i], if horizontal { LABEL_CHARS } else { 14 })
     };
     let value_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
-        if measure.is_money() {
-            format::euro_compact(mark.value)
-        } else {
-            format::count(mark.value.max(0.0).round() as usize)
-        }
+        format::value_compact(measure.unit(), mark.value)
     };
     let integer_marks = move |input: egui_plot::GridInput| -> Vec<GridMark> {
         let (lo, hi) = input.bounds;
@@ -271,37 +267,61 @@ pub fn bar_chart(
                     (labels[i].clone(), plot_ui.screen_from_plot(point))
                 })
                 .collect();
-            let clicked = if plot_ui.response().clicked() {
-                plot_ui.pointer_coordinate().and_then(|p| {
-                    let (arg, val) = if horizontal { (p.y, p.x) } else { (p.x, p.y) };
-                    let slot_index = arg.round();
-                    if (arg - slot_index).abs() > slot / 2.0
-                        || slot_index < 0.0
-                        || slot_index as usize >= n
-                    {
-                        return None;
-                    }
-                    let i = if horizontal {
-                        n - 1 - slot_index as usize
-                    } else {
-                        slot_index as usize
-                    };
-                    (val >= 0.0 && val <= values[i].max(0.0) * 1.02).then_some(i)
-                })
-            } else {
-                None
-            };
-            (centres, clicked)
+            // The bar under the pointer, for a click (filter) or a right click (its menu).
+            let hit = plot_ui.pointer_coordinate().and_then(|p| {
+                let (arg, val) = if horizontal { (p.y, p.x) } else { (p.x, p.y) };
+                let slot_index = arg.round();
+                if (arg - slot_index).abs() > slot / 2.0
+                    || slot_index < 0.0
+                    || slot_index as usize >= n
+                {
+                    return None;
+                }
+                let i = if horizontal {
+                    n - 1 - slot_index as usize
+                } else {
+                    slot_index as usize
+                };
+                (val >= 0.0 && val <= values[i].max(0.0) * 1.02).then_some(i)
+            });
+            let clicked = hit.filter(|_| plot_ui.response().clicked());
+            let right_clicked = hit.filter(|_| plot_ui.response().secondary_clicked());
+            (centres, clicked, right_clicked)
         })
     });
     let full_rect = scoped.response.rect;
     let response = scoped.inner;
-    chart_menu::attach(ui, state, chart, name, &response.response, full_rect, out);
+    let (centres, clicked, right_clicked) = response.inner;
+    // The bar a right click opened the menu on: it can join the comparison.
+    let memory = egui::Id::unique(id).with("menu_category");
+    if let Some(i) = right_clicked {
+        ui.data_mut(|m| m.insert_temp(memory, i));
+    }
+    let compare_target = ui
+        .data(|m| m.get_temp::<usize>(memory))
+        .and_then(|i| data.categories.get(i))
+        .and_then(|k| k.as_value())
+        .filter(|_| {
+            state
+                .dataset
+                .as_ref()
+                .is_some_and(|d| is_comparable(&data.spec.dimension, d.table.schema()))
+        })
+        .map(|v| (data.spec.dimension.clone(), v.to_string()));
+    chart_menu::attach(
+        ui,
+        state,
+        chart,
+        name,
+        &response.response,
+        full_rect,
+        compare_target,
+        out,
+    );
     let chart_label = format!("{name} ({})", t.click_to_filter);
     response
         .response
         .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, &chart_label));
-    let (centres, clicked) = response.inner;
     out.bar_centres.insert(id.to_string(), centres);
     let clicked = clicked.map(|i| data.categories[i].clone());
     if let Some(category) = &clicked {

@@ -4,6 +4,7 @@
 mod card;
 mod chart_menu;
 mod charts;
+mod compare;
 mod explore;
 mod export_dialog;
 mod kpi;
@@ -60,8 +61,14 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                 (Tab::Overview, t.tab_overview),
                 (Tab::Explore, t.tab_explore),
                 (Tab::Territory, t.tab_territory),
+                (Tab::Compare, t.tab_compare),
                 (Tab::Projects, t.tab_projects),
             ] {
+                let label = if tab == Tab::Compare && !state.settings.compare.entities.is_empty() {
+                    format!("{label} ({})", state.settings.compare.entities.len())
+                } else {
+                    label.to_string()
+                };
                 let selected = state.settings.tab == tab;
                 let text = egui::RichText::new(label).size(15.0);
                 if ui
@@ -96,6 +103,7 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             Tab::Overview => overview::show(ui, state, dashboard, out),
             Tab::Explore => explore::show(ui, state, dashboard, out),
             Tab::Territory => territory::show(ui, state, dashboard, out),
+            Tab::Compare => compare::show(ui, state, dashboard, out),
             Tab::Projects => projects::show(ui, state, dashboard, out),
         }
     });

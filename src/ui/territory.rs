@@ -12,7 +12,9 @@ use super::{chart_menu, charts};
 use crate::app::charts::ChartId;
 use crate::app::{AppState, Intent};
 use crate::data::reference;
+use crate::data::schema::Field;
 use crate::format;
+use crate::query::chart::Dimension;
 use crate::query::dashboard::Dashboard;
 use crate::query::territory::TerritoryPoint;
 use crate::render::geo::{
@@ -259,8 +261,28 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 } else {
                     None
                 };
-                (centres, click)
+                let right_click = if plot_ui.response().secondary_clicked() {
+                    plot_ui.pointer_coordinate()
+                } else {
+                    None
+                };
+                (centres, click, right_click)
             });
+        let (centres, click, right_click) = response.inner;
+        // The bubble a right click opened the menu on: it can join the comparison.
+        let memory = egui::Id::unique("territory_map").with("menu_bubble");
+        if let Some(p) = right_click
+            && let Some(near) = nearest(bubbles, p.x, p.y, reach)
+        {
+            ui.data_mut(|m| m.insert_temp(memory, near.name.clone()));
+        }
+        let field = match level {
+            MapLevel::Provinces => Field::Province,
+            MapLevel::Municipalities => Field::Municipality,
+        };
+        let compare_target = ui
+            .data(|m| m.get_temp::<String>(memory))
+            .map(|name| (Dimension::Field(field), name));
         chart_menu::attach(
             ui,
             state,
@@ -268,9 +290,9 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             title,
             &response.response,
             response.response.rect,
+            compare_target,
             out,
         );
-        let (centres, click) = response.inner;
         out.bar_centres.insert("territory_map".to_string(), centres);
         if let Some(click) = click
             && let Some(p) = nearest(bubbles, click.x, click.y, reach)
