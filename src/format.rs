@@ -108,7 +108,7 @@ pub fn value_compact(unit: crate::query::chart::Unit, value: f64) -> String {
         Unit::Euro => euro_compact(value),
         Unit::Count if value < 0.0 => format!("-{}", count((-value).round() as usize)),
         Unit::Count => count(value.round() as usize),
-        Unit::Share => percent(value),
+        Unit::Share => format!("{}%", number_it(value * 100.0, 0)),
     }
 }
 

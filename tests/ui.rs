@@ -811,7 +811,7 @@ fn snapshot_compare() {
         cruscotto::query::chart::Dimension::Field(cruscotto::data::Field::Province);
     settings.compare.entities = vec!["Cuneo".into(), "Torino".into(), "Novara".into()];
     let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
+        .with_size(egui::vec2(1280.0, 1500.0))
         .build_eframe(move |cc| {
             CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
         });

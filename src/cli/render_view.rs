@@ -73,10 +73,15 @@ pub fn run(args: &RenderViewArgs, out: &mut dyn Write) -> Result<(), String> {
         Ok(path)
     };
     let format = args.format;
-    // The overview charts, Esplora and the map, in the window's order.
-    let charts = ChartId::OVERVIEW
-        .into_iter()
-        .chain([ChartId::Explore, ChartId::Map]);
+    // The overview charts, Esplora, the map and (when the view compares) the comparison's
+    // charts, in the window's order.
+    let charts = ChartId::OVERVIEW.into_iter().chain([
+        ChartId::Explore,
+        ChartId::Map,
+        ChartId::CompareMeasures,
+        ChartId::CompareProfile,
+        ChartId::CompareYears,
+    ]);
     for chart in charts {
         let Some(picture) = picture(&d, chart, &settings) else {
             continue;

@@ -221,6 +221,18 @@ pub enum SortBy {
     Name,
 }
 
+/// How a chart's series are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Style {
+    /// Bars (stacked or side by side when split).
+    #[default]
+    Bars,
+    /// One line per series across the categories (years).
+    Lines,
+    /// One small bar chart per series, all on one scale.
+    SmallMultiples,
+}
+
 /// A chart, independent of where it is drawn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChartSpec {
@@ -233,6 +245,8 @@ pub struct ChartSpec {
     pub sort: SortBy,
     /// Keep the N largest categories and put the rest in [`Key::Other`].
     pub top_n: Option<usize>,
+    #[serde(default)]
+    pub style: Style,
 }
 
 impl ChartSpec {
@@ -245,6 +259,7 @@ impl ChartSpec {
             orientation: Orientation::Horizontal,
             sort: SortBy::Value,
             top_n: Some(12),
+            style: Style::Bars,
         }
     }
 }
@@ -277,6 +292,35 @@ impl ChartData {
     /// Sum of all series for category `i`.
     pub fn category_value(&self, i: usize) -> f64 {
         self.series.iter().map(|s| s.values[i]).sum()
+    }
+
+    /// The chart of series `i` alone (a panel of small multiples).
+    pub fn series_chart(&self, i: usize) -> ChartData {
+        let series = self.series[i].clone();
+        ChartData {
+            spec: ChartSpec {
+                split: None,
+                style: Style::Bars,
+                ..self.spec.clone()
+            },
+            categories: self.categories.clone(),
+            counts: self.counts.clone(),
+            series: vec![ChartSeries {
+                key: None,
+                values: series.values,
+            }],
+            total: self.total,
+            projects: self.projects,
+            multi_valued: self.multi_valued,
+        }
+    }
+
+    /// The largest value of any series (the shared scale of small multiples and lines).
+    pub fn max_value(&self) -> f64 {
+        self.series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0, f64::max)
     }
 
     /// Whether shares of the total mean something (an additive measure, each project once).

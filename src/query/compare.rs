@@ -9,7 +9,7 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chart::{
-    ChartData, ChartSeries, ChartSpec, Dimension, Measure, Orientation, SortBy, amount_expr,
+    ChartData, ChartSeries, ChartSpec, Dimension, Measure, Orientation, SortBy, Style, amount_expr,
 };
 use super::filters::Filters;
 use super::key::Key;
@@ -344,6 +344,7 @@ pub fn charts(
     spec.split = Some(c.by.clone());
     spec.stacked = false;
     spec.top_n = None;
+    spec.style = Style::SmallMultiples;
     let profile = chart(
         spec,
         groups.iter().map(|(g, _)| Key::value(g.as_str())).collect(),
@@ -396,6 +397,7 @@ pub fn charts(
     spec.top_n = None;
     spec.sort = SortBy::Name;
     spec.orientation = Orientation::Vertical;
+    spec.style = Style::Lines;
     let years_chart = chart(
         spec,
         years.iter().map(|y| Key::value(y.to_string())).collect(),

@@ -9,7 +9,7 @@ use super::palette::{ColorMap, Colouring, bar_color, series_color};
 use super::svg::{Anchor, BLACK, GREY, LIGHT, Rgb, Svg, TextStyle};
 use crate::format;
 use crate::i18n::Lang;
-use crate::query::chart::{ChartData, Orientation};
+use crate::query::chart::{ChartData, Orientation, Style};
 
 /// A rectangle of the picture.
 #[derive(Debug, Clone, Copy)]
@@ -116,7 +116,7 @@ fn legend(
 }
 
 /// How a value is written at the end of its bar (`compact`: `1,25 M€` instead of `1.250.000 €`).
-fn value_label(data: &ChartData, value: f64, compact: bool) -> String {
+pub(super) fn value_label(data: &ChartData, value: f64, compact: bool) -> String {
     let unit = data.spec.measure.unit();
     if compact {
         format::value_compact(unit, value)
@@ -125,7 +125,7 @@ fn value_label(data: &ChartData, value: f64, compact: bool) -> String {
     }
 }
 
-fn tick_label(data: &ChartData, value: f64) -> String {
+pub(super) fn tick_label(data: &ChartData, value: f64) -> String {
     format::value_compact(data.spec.measure.unit(), value)
 }
 
@@ -213,7 +213,8 @@ pub fn chart_svg(
     let s = base_size(width, height);
     let pad = s * 1.2;
     let mut top = header(&mut svg, decor, s, pad);
-    if data.series.len() > 1 {
+    // Small multiples name each panel; other split charts have a legend.
+    if data.series.len() > 1 && data.spec.style != Style::SmallMultiples {
         top = legend(&mut svg, data, colors, lang, s, pad, top) + s * 0.3;
     }
     let bottom = footer(&mut svg, decor, s, pad);
@@ -247,26 +248,35 @@ pub fn draw_bars(
         );
         return;
     }
-    match data.spec.orientation {
-        Orientation::Horizontal => horizontal(svg, data, colors, colouring, lang, area, s),
-        Orientation::Vertical => vertical(svg, data, colors, colouring, lang, area, s),
+    match (data.spec.style, data.spec.orientation) {
+        (Style::Lines, _) => super::series_svg::lines(svg, data, colors, lang, area, s),
+        (Style::SmallMultiples, _) => {
+            super::series_svg::multiples(svg, data, colors, lang, area, s)
+        }
+        (Style::Bars, Orientation::Horizontal) => {
+            horizontal(svg, data, colors, colouring, lang, area, s, None)
+        }
+        (Style::Bars, Orientation::Vertical) => {
+            vertical(svg, data, colors, colouring, lang, area, s)
+        }
     }
 }
 
-fn scale(lo: f64, hi: f64, from: f32, to: f32) -> impl Fn(f64) -> f32 {
+pub(super) fn scale(lo: f64, hi: f64, from: f32, to: f32) -> impl Fn(f64) -> f32 {
     let span = if hi > lo { hi - lo } else { 1.0 };
     move |v: f64| from + ((v - lo) / span) as f32 * (to - from)
 }
 
-fn labels(data: &ChartData, lang: Lang) -> Vec<String> {
+pub(super) fn labels(data: &ChartData, lang: Lang) -> Vec<String> {
     data.categories
         .iter()
         .map(|k| lang.key(k).into_owned())
         .collect()
 }
 
+/// Horizontal bars; `fixed` forces the value range (panels sharing one scale).
 #[allow(clippy::too_many_arguments)]
-fn horizontal(
+pub(super) fn horizontal(
     svg: &mut Svg,
     data: &ChartData,
     colors: &ColorMap,
@@ -274,9 +284,10 @@ fn horizontal(
     lang: Lang,
     area: Area,
     s: f32,
+    fixed: Option<(f64, f64)>,
 ) {
     let n = data.categories.len();
-    let (lo, hi) = extent(data);
+    let (lo, hi) = fixed.unwrap_or_else(|| extent(data));
     let marks = ticks(lo, hi);
     let tick_size = s * 0.68;
     let plot_bottom = area.bottom() - tick_size * 1.8;

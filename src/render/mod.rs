@@ -11,4 +11,5 @@ pub mod map_svg;
 pub mod output;
 pub mod pages;
 pub mod palette;
+pub mod series_svg;
 pub mod svg;

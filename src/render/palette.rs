@@ -33,6 +33,8 @@ pub enum Colouring {
     ByCategory,
     /// One colour (this palette index) for the whole single-series chart.
     Single(usize),
+    /// This colour for the whole single-series chart (a panel of small multiples).
+    Fixed([u8; 3]),
 }
 
 /// How a chart of `dimension` is coloured when nothing else says: programmes by their own
@@ -63,6 +65,7 @@ pub fn bar_color(
         _ if category.is_bucket() => NEUTRAL,
         Colouring::ByCategory => colors.color(category, ci),
         Colouring::Single(k) => PALETTE[k % PALETTE.len()],
+        Colouring::Fixed(rgb) => rgb,
     }
 }
 

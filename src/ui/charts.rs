@@ -10,7 +10,7 @@ use crate::app::charts::{self, ChartId, ChartView};
 use crate::app::{AppState, Intent};
 use crate::format;
 use crate::query::Key;
-use crate::query::chart::{Dimension, Measure, Orientation, Unit};
+use crate::query::chart::{Dimension, Measure, Orientation, Style, Unit};
 use crate::query::compare::is_comparable;
 use crate::query::dashboard::Dashboard;
 use crate::render::palette::{ColorMap, bar_color, series_color};
@@ -68,6 +68,17 @@ pub fn bar_chart(
     else {
         return None;
     };
+    match data.spec.style {
+        Style::Lines => {
+            super::series_charts::lines(ui, chart, name, data, state, height, out);
+            return None;
+        }
+        Style::SmallMultiples => {
+            super::series_charts::small_multiples(ui, chart, name, data, state, height, out);
+            return None;
+        }
+        Style::Bars => {}
+    }
     let id = chart.id();
     let lang = state.settings.lang;
     let t = lang.texts();

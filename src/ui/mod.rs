@@ -10,6 +10,7 @@ mod export_dialog;
 mod kpi;
 mod overview;
 mod projects;
+mod series_charts;
 mod side_panel;
 mod status_bar;
 mod territory;
