@@ -10,6 +10,15 @@ use crate::query::card::CardLine;
 use crate::query::chart::{Dimension, Measure};
 use crate::query::compare::{Metric, Stats, Unit};
 
+/// Things counted in the window, each with its singular and plural.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Noun {
+    Project,
+    Row,
+    Problem,
+    ActiveFilter,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
@@ -32,12 +41,9 @@ pub struct Texts {
     pub sources: &'static str,
     pub remove_source: &'static str,
     pub sheet: &'static str,
-    pub rows: &'static str,
-    pub problems: &'static str,
     pub filters: &'static str,
     pub clear_all: &'static str,
     pub clear: &'static str,
-    pub active_filters: &'static str,
     pub no_filters: &'static str,
     pub period: &'static str,
     pub all_years: &'static str,
@@ -61,7 +67,6 @@ pub struct Texts {
     pub undated: &'static str,
     pub overlapping: &'static str,
     pub click_to_filter: &'static str,
-    pub projects_word: &'static str,
     pub share_of_total: &'static str,
     pub dimension: &'static str,
     pub measure: &'static str,
@@ -118,6 +123,10 @@ pub struct Texts {
     pub empty_state: &'static str,
     pub no_data: &'static str,
     pub more_values: &'static str,
+    pub facet_search: &'static str,
+    pub internal_error_compute: &'static str,
+    pub internal_error_load: &'static str,
+    pub compute_failed: &'static str,
     pub saved: &'static str,
     pub export_failed: &'static str,
     pub image_copied: &'static str,
@@ -188,12 +197,9 @@ pub const IT: Texts = Texts {
     sources: "Fonti",
     remove_source: "Rimuovi fonte",
     sheet: "Foglio",
-    rows: "righe",
-    problems: "problemi",
     filters: "Filtri",
     clear_all: "Azzera filtri",
     clear: "azzera",
-    active_filters: "filtri attivi",
     no_filters: "Nessun filtro attivo",
     period: "Periodo (anni)",
     all_years: "Tutti gli anni",
@@ -217,7 +223,6 @@ pub const IT: Texts = Texts {
     undated: "senza date",
     overlapping: "Categorie sovrapposte: un progetto conta in ogni suo gruppo, i totali non si sommano.",
     click_to_filter: "Clic su una barra per filtrare",
-    projects_word: "progetti",
     share_of_total: "del totale",
     dimension: "Dimensione",
     measure: "Misura",
@@ -273,7 +278,11 @@ pub const IT: Texts = Texts {
     drop_hint: "Trascina qui i file per aggiungerli",
     empty_state: "Nessun dato caricato: apri un file (Ctrl+O) o trascinalo nella finestra.",
     no_data: "Nessun progetto con questi filtri",
-    more_values: "altri valori: usa la ricerca",
+    more_values: "altri valori: restringi con la ricerca qui sopra",
+    facet_search: "Cerca tra i valori…",
+    internal_error_compute: "Errore interno durante il calcolo (la finestra resta utilizzabile)",
+    internal_error_load: "Errore interno durante il caricamento",
+    compute_failed: "Calcolo non riuscito",
     saved: "Salvato",
     export_failed: "Esportazione non riuscita",
     image_copied: "Immagine copiata negli appunti: incollala in Word, PowerPoint o in una mail.",
@@ -344,12 +353,9 @@ pub const EN: Texts = Texts {
     sources: "Sources",
     remove_source: "Remove source",
     sheet: "Sheet",
-    rows: "rows",
-    problems: "problems",
     filters: "Filters",
     clear_all: "Clear all filters",
     clear: "clear",
-    active_filters: "active filters",
     no_filters: "No active filter",
     period: "Period (years)",
     all_years: "All years",
@@ -373,7 +379,6 @@ pub const EN: Texts = Texts {
     undated: "no dates",
     overlapping: "Overlapping categories: a project counts in each of its groups, totals do not add up.",
     click_to_filter: "Click a bar to filter",
-    projects_word: "projects",
     share_of_total: "of total",
     dimension: "Dimension",
     measure: "Measure",
@@ -429,7 +434,11 @@ pub const EN: Texts = Texts {
     drop_hint: "Drop files here to add them",
     empty_state: "No data loaded: open a file (Ctrl+O) or drop it on the window.",
     no_data: "No project matches these filters",
-    more_values: "more values: use search",
+    more_values: "more values: narrow them with the search above",
+    facet_search: "Search the values…",
+    internal_error_compute: "Internal error while computing (the window stays usable)",
+    internal_error_load: "Internal error while loading",
+    compute_failed: "Computation failed",
     saved: "Saved",
     export_failed: "Export failed",
     image_copied: "Image copied to the clipboard: paste it into Word, PowerPoint or a mail.",
@@ -697,6 +706,28 @@ impl Lang {
         self.pick(it, kind.describe())
     }
 
+    /// `n` things with the right form: "1 progetto", "2 progetti", "1 filtro attivo".
+    pub fn count(self, n: usize, noun: Noun) -> String {
+        let (it_one, it_many, en_one, en_many) = match noun {
+            Noun::Project => ("progetto", "progetti", "project", "projects"),
+            Noun::Row => ("riga", "righe", "row", "rows"),
+            Noun::Problem => ("problema", "problemi", "problem", "problems"),
+            Noun::ActiveFilter => (
+                "filtro attivo",
+                "filtri attivi",
+                "active filter",
+                "active filters",
+            ),
+        };
+        let word = match (self, n == 1) {
+            (Lang::It, true) => it_one,
+            (Lang::It, false) => it_many,
+            (Lang::En, true) => en_one,
+            (Lang::En, false) => en_many,
+        };
+        format!("{} {word}", crate::format::count(n))
+    }
+
     /// One of two words, by language.
     pub fn pick_owned(self, it: &str, en: &str) -> String {
         match self {
@@ -716,6 +747,16 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_words_agree_with_their_number() {
+        assert_eq!(Lang::It.count(1, Noun::Problem), "1 problema");
+        assert_eq!(Lang::It.count(2, Noun::Problem), "2 problemi");
+        assert_eq!(Lang::It.count(0, Noun::Project), "0 progetti");
+        assert_eq!(Lang::It.count(1, Noun::ActiveFilter), "1 filtro attivo");
+        assert_eq!(Lang::It.count(1_000, Noun::Row), "1.000 righe");
+        assert_eq!(Lang::En.count(1, Noun::Row), "1 row");
+    }
 
     #[test]
     fn load_steps_name_the_file_and_its_place() {

@@ -92,7 +92,7 @@ fn clicking_a_programme_filter_changes_the_kpis() {
     wait_idle(&mut h);
     let wecare: f64 = spec_total("wecare_misura1", "granted");
     h.get_by_label(&euro(wecare));
-    h.get_by_label("1 filtri attivi");
+    h.get_by_label("1 filtro attivo");
     // Both the side panel and the chip row offer it.
     assert_eq!(h.query_all_by_label("Azzera filtri").count(), 2);
     h.query_all_by_label("Azzera filtri")
@@ -830,4 +830,35 @@ fn snapshot_compare() {
         .threshold(1.5)
         .max_failed_pixels(2500);
     h.snapshot_options("compare", &options);
+}
+
+#[test]
+fn every_filter_value_is_reachable_through_the_facet_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("enti.csv");
+    let mut text = String::from("Codice;Titolo;Ente capofila;Importo\n");
+    for i in 1..=100 {
+        text.push_str(&format!("P{i};Progetto {i};Ente {i:03};{}\n", 1000 * i));
+    }
+    std::fs::write(&file, text).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), vec![file.clone()])
+        });
+    wait_idle(&mut h);
+    h.get_by_label("Ente capofila").click();
+    h.run_steps(3);
+    // Sixty values are listed; the ninety-ninth only through the search.
+    assert!(h.query_by_label("Ente 099 (1)").is_none());
+    h.get_by_label("Cerca tra i valori… Ente capofila").click();
+    h.run_steps(2);
+    h.get_by_label("Cerca tra i valori… Ente capofila")
+        .type_text("099");
+    h.run_steps(3);
+    h.get_by_label("Ente 099 (1)").click();
+    wait_idle(&mut h);
+    assert_eq!(h.state().state.dashboard.as_ref().unwrap().kpis.projects, 1);
+    // The granted amount and the median grant: one project of 99.000 €.
+    assert_eq!(h.query_all_by_label(&euro(99_000.0)).count(), 2);
 }

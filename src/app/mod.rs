@@ -21,7 +21,7 @@ use self::charts::{ChartId, Picture};
 use self::dialogs::{FileDialogs, FileKind, NativeDialogs};
 use self::exports::{ChartAction, ExportContext, Job, PictureOptions};
 use self::settings::{ProjectColumn, Settings, Tab};
-use self::worker::{LoadInput, Loaded, Outcome, Worker};
+use self::worker::{LoadInput, Loaded, Outcome, TaskError, Worker};
 use crate::data::schema::Field;
 use crate::data::{Dataset, Stage};
 use crate::export::view::{SavedView, ViewSource};
@@ -318,7 +318,13 @@ impl CruscottoApp {
                         Ok(loaded) => self.on_loaded(*loaded, elapsed),
                         Err(e) => {
                             self.pending_view = None;
-                            self.state.errors.push(e);
+                            let t = self.state.settings.lang.texts();
+                            self.state.errors.push(match e {
+                                TaskError::Failed(message) => message,
+                                TaskError::Panicked(message) => {
+                                    format!("{}: {message}", t.internal_error_load)
+                                }
+                            });
                         }
                     }
                 }
@@ -326,9 +332,17 @@ impl CruscottoApp {
                     if generation == self.compute_generation =>
                 {
                     self.state.computing_since = None;
+                    let t = self.state.settings.lang.texts();
                     match result {
                         Ok(d) => self.state.dashboard = Some(Arc::new(*d)),
-                        Err(e) => self.state.errors.push(e),
+                        Err(TaskError::Failed(message)) => self.state.notices.push(Notice {
+                            text: format!("{}: {message}", t.compute_failed),
+                            error: true,
+                        }),
+                        Err(TaskError::Panicked(message)) => self.state.notices.push(Notice {
+                            text: format!("{}: {message}", t.internal_error_compute),
+                            error: true,
+                        }),
                     }
                 }
                 Outcome::Exported(result) => {

@@ -38,18 +38,37 @@ pub struct Loaded {
     pub year_bounds: Option<(i32, i32)>,
 }
 
+/// Why a background task gave no result: it failed (a message for people), or it panicked
+/// (an internal error: reported, and the worker goes on).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskError {
+    Failed(String),
+    Panicked(String),
+}
+
+/// Runs `task`, turning a panic into [`TaskError::Panicked`].
+pub fn guarded<T>(task: impl FnOnce() -> Result<T, String>) -> Result<T, TaskError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(task)) {
+        Ok(result) => result.map_err(TaskError::Failed),
+        Err(panic) => Err(TaskError::Panicked(panic_text(&panic))),
+    }
+}
+
+/// How the dashboard is computed (tests put a failing one in).
+pub type ComputeFn = Arc<dyn Fn(&DataFrame, &Request) -> Result<Dashboard, String> + Send + Sync>;
+
 /// What the background sends back.
 pub enum Outcome {
     /// A load moved on to another step.
     Progress { generation: u64, stage: Stage },
     Loaded {
         generation: u64,
-        result: Result<Box<Loaded>, String>,
+        result: Result<Box<Loaded>, TaskError>,
         elapsed: Duration,
     },
     Computed {
         generation: u64,
-        result: Result<Box<Dashboard>, String>,
+        result: Result<Box<Dashboard>, TaskError>,
     },
     /// An export finished: the file written, `None` when the user cancelled, or why it failed.
     Exported(Result<Option<PathBuf>, String>),
@@ -140,6 +159,17 @@ pub fn panic_text(panic: &Box<dyn std::any::Any + Send>) -> String {
 impl Worker {
     /// Starts the compute thread. `wake` asks the UI to repaint when something arrives.
     pub fn new(wake: Arc<dyn Fn() + Send + Sync>) -> Self {
+        Self::with_compute(
+            wake,
+            Arc::new(|table: &DataFrame, request: &Request| {
+                compute(table, request).map_err(|e| e.to_string())
+            }),
+        )
+    }
+
+    /// Starts the compute thread with `compute`. A panicking computation is reported as
+    /// [`TaskError::Panicked`] and the thread goes on with the next request.
+    pub fn with_compute(wake: Arc<dyn Fn() + Send + Sync>, compute: ComputeFn) -> Self {
         let (jobs, job_rx) = channel::<ComputeJob>();
         let (outcome_tx, outcomes) = channel();
         let tx = outcome_tx.clone();
@@ -151,9 +181,7 @@ impl Worker {
                     while let Ok(newer) = job_rx.try_recv() {
                         job = newer;
                     }
-                    let result = compute(&job.table, &job.request)
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
+                    let result = guarded(|| compute(&job.table, &job.request)).map(Box::new);
                     if tx
                         .send(Outcome::Computed {
                             generation: job.generation,
@@ -189,7 +217,7 @@ impl Worker {
         };
         std::thread::spawn(move || {
             let started = Instant::now();
-            let result = load(input, progress).map(Box::new);
+            let result = guarded(|| load(input, progress)).map(Box::new);
             let _ = tx.send(Outcome::Loaded {
                 generation,
                 result,
@@ -204,8 +232,10 @@ impl Worker {
         let tx = self.outcome_tx.clone();
         let wake = self.wake.clone();
         std::thread::spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job))
-                .unwrap_or_else(|panic| Err(format!("internal error: {}", panic_text(&panic))));
+            let result = guarded(job).map_err(|e| match e {
+                TaskError::Failed(message) => message,
+                TaskError::Panicked(message) => format!("internal error: {message}"),
+            });
             let _ = tx.send(Outcome::Exported(result));
             wake();
         });
@@ -223,5 +253,50 @@ impl Worker {
     /// What arrived since the last call.
     pub fn poll(&self) -> Vec<Outcome> {
         self.outcomes.try_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wait_for(worker: &Worker) -> Outcome {
+        for _ in 0..2000 {
+            if let Some(outcome) = worker.poll().into_iter().next() {
+                return outcome;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("no outcome");
+    }
+
+    #[test]
+    fn a_panicking_computation_is_reported_and_the_worker_goes_on() {
+        let failing: ComputeFn = Arc::new(|table: &DataFrame, request: &Request| {
+            if request.filters.text == "boom" {
+                panic!("the aggregation broke");
+            }
+            compute(table, request).map_err(|e| e.to_string())
+        });
+        let worker = Worker::with_compute(Arc::new(|| {}), failing);
+        let table = Arc::new(crate::data::sample::load().unwrap().table);
+        let mut request = Request::default();
+        request.filters.text = "boom".into();
+        worker.compute(1, table.clone(), request);
+        match wait_for(&worker) {
+            Outcome::Computed {
+                generation: 1,
+                result: Err(TaskError::Panicked(message)),
+            } => assert!(message.contains("the aggregation broke"), "{message}"),
+            _ => panic!("the panic is reported as such"),
+        }
+        worker.compute(2, table, Request::default());
+        match wait_for(&worker) {
+            Outcome::Computed {
+                generation: 2,
+                result: Ok(d),
+            } => assert_eq!(d.kpis.projects, 34),
+            _ => panic!("the next request is computed"),
+        }
     }
 }

@@ -327,7 +327,6 @@ fn facet(masked: &Masked, field: Field) -> PolarsResult<Facet> {
             [col("n"), col(name)],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
-        .limit(500)
         .collect()?;
     let keys = counts.column(name)?.str()?;
     let ns = counts.column("n")?.u64()?;

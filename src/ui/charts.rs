@@ -9,6 +9,7 @@ use super::{Output, chart_menu};
 use crate::app::charts::{self, ChartId, ChartView};
 use crate::app::{AppState, Intent};
 use crate::format;
+use crate::i18n::{Lang, Noun};
 use crate::query::Key;
 use crate::query::chart::{Dimension, Measure, Orientation, Style, Unit};
 use crate::query::compare::is_comparable;
@@ -31,9 +32,9 @@ fn rgb(c: [u8; 3]) -> egui::Color32 {
 }
 
 /// A value as people read it: euros, projects or a share.
-pub fn value_text(measure: Measure, value: f64, projects_word: &str) -> String {
+pub fn value_text(measure: Measure, value: f64, lang: Lang) -> String {
     match measure.unit() {
-        Unit::Count => format!("{} {projects_word}", format::count(value.round() as usize)),
+        Unit::Count => lang.count(value.round().max(0.0) as usize, Noun::Project),
         unit => format::value(unit, value),
     }
 }
@@ -118,7 +119,6 @@ pub fn bar_chart(
     let total = data.total;
     let shares = data.has_shares();
     let share_word = t.share_of_total;
-    let projects_word = t.projects_word;
 
     let mut charts = Vec::with_capacity(series_count);
     let mut base = vec![0.0; n];
@@ -168,7 +168,7 @@ pub fn bar_chart(
                     text.push_str(&format!(" · {series_name}"));
                 }
                 text.push('\n');
-                text.push_str(&value_text(measure, bar.value, projects_word));
+                text.push_str(&value_text(measure, bar.value, lang));
                 if shares {
                     text.push_str(&format!(
                         " ({} {share_word})",
@@ -176,10 +176,8 @@ pub fn bar_chart(
                     ));
                 }
                 if measure != Measure::Count {
-                    text.push_str(&format!(
-                        "\n{} {projects_word}",
-                        format::count(projects as usize)
-                    ));
+                    text.push('\n');
+                    text.push_str(&lang.count(projects as usize, Noun::Project));
                 }
                 if series_name.is_empty() || (category_value - bar.value).abs() < f64::EPSILON {
                     return text;
@@ -187,7 +185,7 @@ pub fn bar_chart(
                 text.push_str(&format!(
                     "\n{}: {}",
                     "Σ",
-                    value_text(measure, category_value, projects_word)
+                    value_text(measure, category_value, lang)
                 ));
                 text
             }));

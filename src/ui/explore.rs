@@ -131,11 +131,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                         ui.label(lang.key(category));
                         ui.label(format::count(data.counts[i] as usize));
                         for s in &data.series {
-                            ui.label(charts::value_text(
-                                spec.measure,
-                                s.values[i],
-                                t.projects_word,
-                            ));
+                            ui.label(charts::value_text(spec.measure, s.values[i], lang));
                         }
                         ui.end_row();
                     }

@@ -141,10 +141,12 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 cols[1].add_space(6.0);
                 cols[1].label(
                     egui::RichText::new(format!(
-                        "{}: {} {}, {}",
+                        "{}: {}, {}",
                         t.undated,
-                        format::count(d.yearly.undated_projects as usize),
-                        t.projects_word,
+                        lang.count(
+                            d.yearly.undated_projects as usize,
+                            crate::i18n::Noun::Project
+                        ),
                         format::euro(d.yearly.undated_amount)
                     ))
                     .small(),

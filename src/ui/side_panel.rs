@@ -7,7 +7,10 @@ use super::Output;
 use crate::app::{AppState, Intent};
 use crate::data::schema::Field;
 use crate::format;
+use crate::i18n::Noun;
+use crate::query::Key;
 use crate::query::dashboard::FACETS;
+use crate::query::values::fold;
 
 /// Values listed per filter before asking to search.
 const MAX_VALUES: usize = 60;
@@ -63,12 +66,10 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                         }
                         ui.label(
                             egui::RichText::new(format!(
-                                "{} · {} {} · {} {}",
+                                "{} · {} · {}",
                                 s.origin.format.label(),
-                                format::count(s.rows),
-                                t.rows,
-                                format::count(s.problems),
-                                t.problems
+                                lang.count(s.rows, Noun::Row),
+                                lang.count(s.problems, Noun::Problem)
                             ))
                             .small()
                             .weak(),
@@ -84,7 +85,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             let active = filters.active_count();
             if active > 0 {
                 ui.label(
-                    egui::RichText::new(format!("{active} {}", t.active_filters))
+                    egui::RichText::new(lang.count(active, Noun::ActiveFilter))
                         .color(ui.visuals().warn_fg_color),
                 );
             }
@@ -170,7 +171,35 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                     if selected > 0 && ui.small_button(t.clear).clicked() {
                         out.intents.push(Intent::ClearFilter(facet.column.clone()));
                     }
-                    for (value, count) in facet.values.iter().take(MAX_VALUES) {
+                    // Every value is reachable: a search box over the facet's own values.
+                    let search_id = egui::Id::unique("facet_search").with(&facet.column);
+                    let mut query: String = ui.data(|m| m.get_temp(search_id)).unwrap_or_default();
+                    if facet.values.len() > 10 {
+                        let edit = ui.add(
+                            egui::TextEdit::singleline(&mut query)
+                                .hint_text(t.facet_search)
+                                .desired_width(f32::INFINITY),
+                        );
+                        edit.widget_info(|| {
+                            egui::WidgetInfo::labeled(
+                                egui::Role::TextInput,
+                                true,
+                                format!("{} {}", t.facet_search, lang.field(*field)),
+                            )
+                        });
+                        if edit.changed() {
+                            ui.data_mut(|m| m.insert_temp(search_id, query.clone()));
+                        }
+                    }
+                    let wanted = fold(&query);
+                    let matching: Vec<&(Key, u64)> = facet
+                        .values
+                        .iter()
+                        .filter(|(value, _)| {
+                            wanted.is_empty() || fold(&lang.key(value)).contains(&wanted)
+                        })
+                        .collect();
+                    for (value, count) in matching.iter().take(MAX_VALUES) {
                         let mut checked = filters.is_selected(&facet.column, value);
                         let label =
                             format!("{} ({})", lang.key(value), format::count(*count as usize));
@@ -181,11 +210,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                             });
                         }
                     }
-                    if facet.values.len() > MAX_VALUES {
+                    if matching.len() > MAX_VALUES {
                         ui.label(
                             egui::RichText::new(format!(
                                 "+{} {}",
-                                facet.values.len() - MAX_VALUES,
+                                matching.len() - MAX_VALUES,
                                 t.more_values
                             ))
                             .small()

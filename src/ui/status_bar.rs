@@ -5,7 +5,7 @@ use eframe::egui;
 
 use crate::app::AppState;
 use crate::format;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Noun};
 
 /// Seconds with a decimal comma in Italian, a decimal point in English.
 fn seconds(lang: Lang, value: f64, decimals: usize) -> String {
@@ -21,11 +21,10 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
     ui.horizontal(|ui| {
         if let Some(d) = &state.dashboard {
             ui.label(format!(
-                "{} {} {} {}",
+                "{} {} {}",
                 format::count(d.kpis.projects as usize),
                 t.shown_of,
-                format::count(d.kpis.all_projects as usize),
-                t.projects_word
+                lang.count(d.kpis.all_projects as usize, Noun::Project)
             ));
             ui.separator();
             if let Some(load) = state.load_time {

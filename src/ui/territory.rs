@@ -161,7 +161,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         let label_colour = ui.visuals().strong_text_color();
         let halo = ui.visuals().extreme_bg_color;
         let points = bubbles.clone();
-        let projects_word = t.projects_word;
+        let lang = state.settings.lang;
         let share_word = t.share_of_total;
         // Shares of the filtered total (including projects the map cannot place).
         let total = d.kpis.granted;
@@ -198,12 +198,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                         String::new()
                     };
                     format!(
-                        "{} ({})\n{}{share}\n{} {}",
+                        "{} ({})\n{}{share}\n{}",
                         near.name,
                         near.context,
                         format::euro(near.amount),
-                        format::count(near.projects as usize),
-                        projects_word
+                        lang.count(near.projects as usize, crate::i18n::Noun::Project)
                     )
                 })
             })
