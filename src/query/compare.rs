@@ -494,6 +494,19 @@ fn populations(level: Field) -> PolarsResult<LazyFrame> {
     })
 }
 
+/// Entity names (`__e`) with the population of `level` (`__pop`, null when unknown):
+/// municipalities matched by their name key, provinces and regions by name.
+fn with_population(names: LazyFrame, level: Field) -> PolarsResult<LazyFrame> {
+    let left = JoinArgs::new(JoinType::Left);
+    Ok(if level == Field::Municipality {
+        names
+            .with_column(territory_key(col("__e")).alias("__k"))
+            .join(populations(level)?, [col("__k")], [col("__k")], left)
+    } else {
+        names.join(populations(level)?, [col("__e")], [col("__e")], left)
+    })
+}
+
 fn aggregations() -> Vec<Expr> {
     let granted = col(Field::AmountGranted.name());
     let spent = col(Field::AmountSpent.name());
@@ -644,7 +657,7 @@ fn groups_of(
     Ok((groups.len() as u64, groups))
 }
 
-fn with_population(mut s: Stats, population: Option<f64>) -> Stats {
+fn per_population(mut s: Stats, population: Option<f64>) -> Stats {
     let population = population.filter(|p| *p > 0.0);
     s.population = population.map(|p| p.round() as u64);
     s.per_resident = match (s.granted, population) {
@@ -695,23 +708,11 @@ pub fn compare(
     let pops: Option<DataFrame> = match level {
         Some(l) => {
             let keys = df!("__e" => entities)?.lazy();
-            let keyed_names = if l == Field::Municipality {
-                keys.with_column(territory_key(col("__e")).alias("__k"))
-                    .join(
-                        populations(l)?,
-                        [col("__k")],
-                        [col("__k")],
-                        JoinArgs::new(JoinType::Left),
-                    )
-            } else {
-                keys.join(
-                    populations(l)?,
-                    [col("__e")],
-                    [col("__e")],
-                    JoinArgs::new(JoinType::Left),
-                )
-            };
-            Some(keyed_names.select([col("__e"), col("__pop")]).collect()?)
+            Some(
+                with_population(keys, l)?
+                    .select([col("__e"), col("__pop")])
+                    .collect()?,
+            )
         }
         None => None,
     };
@@ -749,7 +750,7 @@ pub fn compare(
             target_groups: top,
             ..s
         };
-        stats.push(with_population(s, population_of(e)));
+        stats.push(per_population(s, population_of(e)));
     }
 
     let reference = reference_stats(
@@ -805,23 +806,7 @@ fn reference_stats(
                 .select([col(l.name()).cast(DataType::String).alias("__e")])
                 .filter(col("__e").is_not_null())
                 .unique(None, UniqueKeepStrategy::First);
-            let present = if l == Field::Municipality {
-                present
-                    .with_column(territory_key(col("__e")).alias("__k"))
-                    .join(
-                        populations(l)?,
-                        [col("__k")],
-                        [col("__k")],
-                        JoinArgs::new(JoinType::Left),
-                    )
-            } else {
-                present.join(
-                    populations(l)?,
-                    [col("__e")],
-                    [col("__e")],
-                    JoinArgs::new(JoinType::Left),
-                )
-            };
+            let present = with_population(present, l)?;
             let sums = present
                 .select([
                     col("__pop").sum().alias("p"),
@@ -837,7 +822,7 @@ fn reference_stats(
                 .flatten()
         }
     };
-    let mut s = with_population(s, population);
+    let mut s = per_population(s, population);
     if kind == Reference::Selection && !entities.is_empty() {
         let n = entities.len() as f64;
         let mean_u =

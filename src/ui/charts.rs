@@ -11,7 +11,7 @@ use crate::app::{AppState, Intent};
 use crate::format;
 use crate::i18n::{Lang, Noun};
 use crate::query::Key;
-use crate::query::chart::{Dimension, Measure, Orientation, Style, Unit};
+use crate::query::chart::{ChartData, Dimension, Measure, Orientation, Style, Unit};
 use crate::query::compare::is_comparable;
 use crate::query::dashboard::Dashboard;
 use crate::render::palette::{ColorMap, bar_color, series_color};
@@ -36,6 +36,36 @@ pub fn value_text(measure: Measure, value: f64, lang: Lang) -> String {
     match measure.unit() {
         Unit::Count => lang.count(value.round().max(0.0) as usize, Noun::Project),
         unit => format::value(unit, value),
+    }
+}
+
+/// The categories' names as people read them.
+pub fn category_labels(data: &ChartData, lang: Lang) -> Vec<String> {
+    data.categories
+        .iter()
+        .map(|c| lang.key(c).into_owned())
+        .collect()
+}
+
+/// An axis naming the category at each whole position (`top_down`: the first category at the
+/// top, as horizontal bars are drawn), cut to `max_chars`.
+pub fn category_axis(
+    labels: Vec<String>,
+    top_down: bool,
+    max_chars: usize,
+) -> impl Fn(GridMark, &std::ops::RangeInclusive<f64>) -> String {
+    let n = labels.len();
+    move |mark: GridMark, _: &std::ops::RangeInclusive<f64>| -> String {
+        let v = mark.value.round();
+        if (mark.value - v).abs() > 1e-6 || v < 0.0 || v as usize >= n {
+            return String::new();
+        }
+        let i = if top_down {
+            n - 1 - v as usize
+        } else {
+            v as usize
+        };
+        truncate(&labels[i], max_chars)
     }
 }
 
@@ -108,11 +138,7 @@ pub fn bar_chart(
         }
     };
 
-    let labels: Vec<String> = data
-        .categories
-        .iter()
-        .map(|c| lang.key(c).into_owned())
-        .collect();
+    let labels = category_labels(data, lang);
     let per_category: Vec<(u64, f64)> = (0..n)
         .map(|i| (data.counts[i], data.category_value(i)))
         .collect();
@@ -192,19 +218,11 @@ pub fn bar_chart(
         charts.push(chart);
     }
 
-    let axis_labels = labels.clone();
-    let category_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
-        let v = mark.value.round();
-        if (mark.value - v).abs() > 1e-6 || v < 0.0 || v as usize >= n {
-            return String::new();
-        }
-        let i = if horizontal {
-            n - 1 - v as usize
-        } else {
-            v as usize
-        };
-        truncate(&axis_labels[i], if horizontal { LABEL_CHARS } else { 14 })
-    };
+    let category_axis = category_axis(
+        labels.clone(),
+        horizontal,
+        if horizontal { LABEL_CHARS } else { 14 },
+    );
     let value_axis = move |mark: GridMark, _range: &std::ops::RangeInclusive<f64>| -> String {
         format::value_compact(measure.unit(), mark.value)
     };

@@ -5,6 +5,7 @@
 use eframe::egui;
 use egui_plot::{AxisHints, Bar, BarChart, GridMark, HoverPosition, Legend, Line, Plot, Points};
 
+use super::charts::{category_axis, category_labels};
 use super::{Output, chart_menu};
 use crate::app::AppState;
 use crate::app::charts::ChartId;
@@ -36,20 +37,9 @@ pub fn lines(
 ) {
     let lang = state.settings.lang;
     let unit = data.spec.measure.unit();
-    let labels: Vec<String> = data
-        .categories
-        .iter()
-        .map(|k| lang.key(k).into_owned())
-        .collect();
+    let labels = category_labels(data, lang);
     let n = labels.len();
-    let axis_labels = labels.clone();
-    let category_axis = move |mark: GridMark, _: &std::ops::RangeInclusive<f64>| -> String {
-        let v = mark.value.round();
-        if (mark.value - v).abs() > 1e-6 || v < 0.0 || v as usize >= n {
-            return String::new();
-        }
-        axis_labels[v as usize].clone()
-    };
+    let category_axis = category_axis(labels.clone(), false, 14);
     let hover_labels = labels.clone();
     let mut plot = Plot::new(chart.id())
         .height(height)
@@ -135,11 +125,7 @@ pub fn small_multiples(
 ) {
     let lang = state.settings.lang;
     let unit = data.spec.measure.unit();
-    let labels: Vec<String> = data
-        .categories
-        .iter()
-        .map(|k| lang.key(k).into_owned())
-        .collect();
+    let labels = category_labels(data, lang);
     let n = labels.len();
     let max = data.max_value().max(f64::MIN_POSITIVE);
     let k = data.series.len();
@@ -155,20 +141,7 @@ pub fn small_multiples(
                         .strong()
                         .color(colour),
                 );
-                let axis_labels = labels.clone();
-                let category_axis =
-                    move |mark: GridMark, _: &std::ops::RangeInclusive<f64>| -> String {
-                        let v = mark.value.round();
-                        if (mark.value - v).abs() > 1e-6 || v < 0.0 || v as usize >= n {
-                            return String::new();
-                        }
-                        let text = &axis_labels[n - 1 - v as usize];
-                        if text.chars().count() > 18 {
-                            format!("{}…", text.chars().take(17).collect::<String>())
-                        } else {
-                            text.clone()
-                        }
-                    };
+                let category_axis = category_axis(labels.clone(), true, 18);
                 // Category names once per row, beside the first panel; the panels line up.
                 let first_of_row = si % columns == 0;
                 let mut plot = Plot::new((chart.id(), si))
