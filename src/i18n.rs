@@ -17,6 +17,7 @@ pub enum Noun {
     Row,
     Problem,
     ActiveFilter,
+    Source,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -53,6 +54,8 @@ pub struct Texts {
     pub tab_explore: &'static str,
     pub tab_territory: &'static str,
     pub tab_projects: &'static str,
+    pub tab_quality: &'static str,
+    pub chosen_rows: &'static str,
     pub kpi_granted: &'static str,
     pub kpi_spent: &'static str,
     pub kpi_projects: &'static str,
@@ -122,6 +125,8 @@ pub struct Texts {
     pub drop_hint: &'static str,
     pub empty_state: &'static str,
     pub no_data: &'static str,
+    pub not_available: &'static str,
+    pub no_values: &'static str,
     pub more_values: &'static str,
     pub facet_search: &'static str,
     pub internal_error_compute: &'static str,
@@ -209,6 +214,8 @@ pub const IT: Texts = Texts {
     tab_explore: "Esplora",
     tab_territory: "Territorio",
     tab_projects: "Progetti",
+    tab_quality: "Qualità dati",
+    chosen_rows: "Righe da Qualità dati",
     kpi_granted: "Importo concesso",
     kpi_spent: "Spesa",
     kpi_projects: "Progetti",
@@ -278,6 +285,8 @@ pub const IT: Texts = Texts {
     drop_hint: "Trascina qui i file per aggiungerli",
     empty_state: "Nessun dato caricato: apri un file (Ctrl+O) o trascinalo nella finestra.",
     no_data: "Nessun progetto con questi filtri",
+    not_available: "n.d.",
+    no_values: "Nessun valore da mostrare: i progetti non indicano questo campo",
     more_values: "altri valori: restringi con la ricerca qui sopra",
     facet_search: "Cerca tra i valori…",
     internal_error_compute: "Errore interno durante il calcolo (la finestra resta utilizzabile)",
@@ -365,6 +374,8 @@ pub const EN: Texts = Texts {
     tab_explore: "Explore",
     tab_territory: "Territory",
     tab_projects: "Projects",
+    tab_quality: "Data quality",
+    chosen_rows: "Rows from Data quality",
     kpi_granted: "Amount granted",
     kpi_spent: "Spent",
     kpi_projects: "Projects",
@@ -434,6 +445,8 @@ pub const EN: Texts = Texts {
     drop_hint: "Drop files here to add them",
     empty_state: "No data loaded: open a file (Ctrl+O) or drop it on the window.",
     no_data: "No project matches these filters",
+    not_available: "n/a",
+    no_values: "Nothing to show: the projects do not give this field",
     more_values: "more values: narrow them with the search above",
     facet_search: "Search the values…",
     internal_error_compute: "Internal error while computing (the window stays usable)",
@@ -698,12 +711,69 @@ impl Lang {
         let it = match kind {
             ProblemKind::NotAnAmount => "importo non leggibile",
             ProblemKind::NotADate => "data non leggibile",
+            ProblemKind::ImplausibleDate => "data fuori dagli anni plausibili",
             ProblemKind::EndBeforeStart => "data di fine prima dell'avvio",
             ProblemKind::UnknownProvince => "provincia non riconosciuta",
             ProblemKind::UnknownRegion => "regione non riconosciuta",
             ProblemKind::TotalsRowExcluded => "riga dei totali esclusa",
+            ProblemKind::UnknownMunicipality => "comune non riconosciuto",
+            ProblemKind::LikelyDuplicate => "probabile doppione di un altro progetto",
+            ProblemKind::ImplausibleAmount => "importo fuori dall'intervallo plausibile",
         };
         self.pick(it, kind.describe())
+    }
+
+    /// A remark of the loader about a source.
+    pub fn note(self, note: &crate::data::note::Note) -> String {
+        use crate::data::note::{Note, join};
+        match (self, note) {
+            (Lang::En, n) => n.to_string(),
+            (
+                Lang::It,
+                Note::Text {
+                    encoding,
+                    delimiter,
+                    header_line,
+                },
+            ) => format!(
+                "file di testo: {encoding}, separatore {delimiter}, intestazione alla riga \
+                 {header_line}"
+            ),
+            (Lang::It, Note::LinesSkipped(n)) => format!(
+                "{} sopra l'intestazione saltate (titoli, righe vuote)",
+                self.count(*n, Noun::Row)
+            ),
+            (Lang::It, Note::Sheet { sheet, header_row }) => {
+                format!("foglio '{sheet}', intestazione alla riga {header_row}")
+            }
+            (Lang::It, Note::RowsSkipped(n)) => format!(
+                "{} sopra l'intestazione saltate (titoli, righe vuote)",
+                self.count(*n, Noun::Row)
+            ),
+            (Lang::It, Note::SheetsWithoutTable(sheets)) => {
+                format!("fogli senza tabella, saltati: {}", sheets.join(", "))
+            }
+            (Lang::It, Note::ExtensionMismatch { claimed, actual }) => {
+                format!("il nome dice .{claimed} ma il contenuto è {actual}: letto come {actual}")
+            }
+            (Lang::It, Note::TotalsExcluded(rows)) => format!(
+                "riga dei totali esclusa (riga {}), non è un progetto",
+                join(rows)
+            ),
+            (Lang::It, Note::NoDataRows) => "nessuna riga di dati sotto l'intestazione".into(),
+        }
+    }
+
+    /// Why the loader chose a column for a field.
+    pub fn reason(self, reason: &crate::data::mapping::Reason) -> String {
+        use crate::data::mapping::Reason;
+        match (self, reason) {
+            (Lang::It, Reason::HeaderMatch(_)) => "intestazione riconosciuta".into(),
+            (Lang::It, Reason::HeaderContains(w)) => format!("l'intestazione contiene '{w}'"),
+            (Lang::It, Reason::OpenCoesione) => "tracciato OpenCoesione".into(),
+            (Lang::It, Reason::User) => "scelta dall'utente".into(),
+            (Lang::En, r) => r.to_string(),
+        }
     }
 
     /// `n` things with the right form: "1 progetto", "2 progetti", "1 filtro attivo".
@@ -711,6 +781,7 @@ impl Lang {
         let (it_one, it_many, en_one, en_many) = match noun {
             Noun::Project => ("progetto", "progetti", "project", "projects"),
             Noun::Row => ("riga", "righe", "row", "rows"),
+            Noun::Source => ("fonte", "fonti", "source", "sources"),
             Noun::Problem => ("problema", "problemi", "problem", "problems"),
             Noun::ActiveFilter => (
                 "filtro attivo",

@@ -8,8 +8,12 @@ use std::process::{Command, Output};
 use common::*;
 use serde_json::Value;
 
+/// The binary in an Italian locale (the language every test expects unless it says `--lang`).
 fn cruscotto(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cruscotto"))
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "it_IT.UTF-8")
         .args(args)
         .output()
         .expect("the binary runs")
@@ -161,7 +165,7 @@ fn mapping_is_saved_and_loaded_as_json() {
 #[test]
 fn check_explains_the_mapping_and_lists_problems() {
     let csv = sample("progetti_welfare_comunita.csv");
-    let out = cruscotto(&["check", path(&csv)]);
+    let out = cruscotto(&["check", "--lang", "en", path(&csv)]);
     assert!(out.status.success());
     let text = stdout(&out);
     assert!(
@@ -171,6 +175,44 @@ fn check_explains_the_mapping_and_lists_problems() {
     assert!(text.contains("period ← 'Periodo' (header match)"), "{text}");
     assert!(text.contains("\"n.d.\" — not an amount in euros"), "{text}");
     assert!(text.contains("Windows-1252"), "{text}");
+    assert!(text.contains("12 projects, 2 problems"), "{text}");
+}
+
+#[test]
+fn check_speaks_the_system_language_unless_told() {
+    let csv = sample("progetti_welfare_comunita.csv");
+    // An Italian (or unknown) locale: Italian.
+    let text = stdout(&cruscotto(&["check", path(&csv)]));
+    assert!(
+        text.contains("Spesa ← 'Ammontare della spesa' (intestazione riconosciuta)"),
+        "{text}"
+    );
+    assert!(text.contains("\"n.d.\" — importo non leggibile"), "{text}");
+    assert!(text.contains("separatore ';'"), "{text}");
+    assert!(text.contains("12 progetti, 2 problemi"), "{text}");
+    // An English locale: English; `--lang` wins over the locale.
+    let english = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cruscotto"))
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "en_GB.UTF-8")
+            .args(args)
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    assert!(english(&["check", path(&csv)]).contains("not an amount in euros"));
+    assert!(english(&["check", "--lang", "it", path(&csv)]).contains("importo non leggibile"));
+    let table = english(&["summary", path(&csv)]);
+    assert!(
+        table.lines().next().unwrap().contains("projects"),
+        "{table}"
+    );
+    let tabella = stdout(&cruscotto(&["summary", path(&csv)]));
+    assert!(
+        tabella.lines().next().unwrap().contains("progetti"),
+        "{tabella}"
+    );
 }
 
 #[test]
@@ -273,7 +315,7 @@ fn opencoesione_export_is_mapped_by_its_preset() {
         .map(|g| g["key"].as_str().unwrap())
         .collect();
     assert_eq!(keys, vec!["Torino", "Cuneo", "Cremona"]);
-    let out = cruscotto(&["check", path(&file)]);
+    let out = cruscotto(&["check", "--lang", "en", path(&file)]);
     assert!(
         stdout(&out).contains("amount_granted ← 'FINANZ_TOTALE_PUBBLICO' (OpenCoesione preset)")
     );

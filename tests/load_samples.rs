@@ -115,7 +115,12 @@ fn extra_columns_are_kept_and_can_be_grouped_by_their_header() {
 #[test]
 fn totals_row_is_excluded_and_reported() {
     let d = load_file(&sample("wecare_misura1.xlsx")).unwrap();
-    let notes = d.sources[0].notes.join("\n");
+    let notes = d.sources[0]
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(notes.contains("totals row excluded (row 27)"), "{notes}");
     let kinds = strings(&d.problems, "problem");
     assert_eq!(
@@ -207,7 +212,12 @@ fn seed_projects_ods_match_the_specification() {
 fn seed_projects_windows_1252_csv_match_the_specification() {
     let d = load_file(&sample("progetti_welfare_comunita.csv")).unwrap();
     check_seeds(&d.table, &d.problems);
-    let notes = d.sources[0].notes.join("\n");
+    let notes = d.sources[0]
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(notes.contains("Windows-1252"), "{notes}");
     assert!(notes.contains("delimiter ';'"), "{notes}");
     assert!(notes.contains("totals row excluded"), "{notes}");
@@ -314,7 +324,7 @@ fn xlsm_is_read_as_a_workbook() {
         d.sources[0]
             .notes
             .iter()
-            .all(|n| !n.contains("the name says"))
+            .all(|n| !n.to_string().contains("the name says"))
     );
 }
 
@@ -327,7 +337,7 @@ fn xlsb_sheets_are_listed_and_the_first_table_is_read() {
     assert!(
         s.notes
             .iter()
-            .any(|n| n.contains("without a table skipped: datatypes"))
+            .any(|n| n.to_string().contains("without a table skipped: datatypes"))
     );
     assert_eq!(d.table.height(), 2);
 }
@@ -389,6 +399,42 @@ fn sources_can_be_added_and_removed() {
         2,
         "the csv's totals row and 'n.d.'"
     );
+}
+
+#[test]
+fn files_of_the_same_name_in_different_folders_are_different_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(sample("progetti_welfare_comunita.csv")).unwrap();
+    let a = dir.path().join("2023").join("progetti.csv");
+    let b = dir.path().join("2024").join("progetti.csv");
+    for p in [&a, &b] {
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, &bytes).unwrap();
+    }
+    let first = load_file(&a).unwrap();
+    let both = first.append(load_file(&b).unwrap()).unwrap();
+    let labels: Vec<&str> = both.sources.iter().map(|s| s.label.as_str()).collect();
+    assert_eq!(labels, ["progetti.csv (2023/)", "progetti.csv (2024/)"]);
+    assert_eq!(both.table.height(), 24);
+    let per_source = loaded_sums(&both.table, "source");
+    assert_eq!(per_source.len(), 2, "{per_source:?}");
+    // Removing one keeps every row of the other.
+    let rest = both.without_source(0).unwrap();
+    assert_eq!(rest.table.height(), 12);
+    assert_eq!(rest.sources[0].label, "progetti.csv (2024/)");
+    assert!(close(
+        loaded_sums(&rest.table, "source")["progetti.csv (2024/)"],
+        per_source["progetti.csv (2024/)"]
+    ));
+    // Loaded together, they are told apart too.
+    let together = load_paths(&[a.clone(), b], &LoadOptions::default()).unwrap();
+    assert_eq!(loaded_sums(&together.table, "source").len(), 2);
+    // The same file twice (even spelt differently) is refused with a message.
+    let again = dir.path().join("2023").join(".").join("progetti.csv");
+    let err = both.append(load_file(&again).unwrap()).unwrap_err();
+    assert!(err.to_string().contains("already open"), "{err}");
+    let err = load_paths(&[a.clone(), a], &LoadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("already open"), "{err}");
 }
 
 #[test]
@@ -522,4 +568,108 @@ fn a_large_table_is_parsed_the_same_as_its_cells_say() {
         granted(&from_csv, "amount_granted"),
         granted(&raw, "Contributo concesso (€)")
     );
+}
+
+fn dates_of(table: &DataFrame, name: &str) -> Vec<Option<NaiveDate>> {
+    table
+        .column(name)
+        .unwrap()
+        .as_materialized_series()
+        .date()
+        .unwrap()
+        .as_date_iter()
+        .collect()
+}
+
+fn problem_kinds(problems: &DataFrame) -> Vec<(u32, String)> {
+    let rows = problems.column("row").unwrap().u32().unwrap();
+    let kinds = problems.column("problem").unwrap().str().unwrap();
+    rows.iter()
+        .zip(kinds.iter())
+        .map(|(r, k)| (r.unwrap(), k.unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn years_in_a_workbook_are_years_not_excel_serials() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("anni.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["Titolo", "Importo", "Anno di avvio", "Anno di fine"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows = [("A", 1000.0, 2018.0, 2020.0), ("B", 2000.0, 2019.0, 2019.0)];
+    for (i, (t, a, s, e)) in rows.iter().enumerate() {
+        let r = i as u32 + 1;
+        sheet.write_string(r, 0, *t).unwrap();
+        sheet.write_number(r, 1, *a).unwrap();
+        sheet.write_number(r, 2, *s).unwrap();
+        sheet.write_number(r, 3, *e).unwrap();
+    }
+    book.save(&path).unwrap();
+    let d = load_file(&path).unwrap();
+    assert_eq!(
+        dates_of(&d.table, "start_date"),
+        vec![
+            NaiveDate::from_ymd_opt(2018, 1, 1),
+            NaiveDate::from_ymd_opt(2019, 1, 1)
+        ]
+    );
+    assert_eq!(
+        dates_of(&d.table, "end_date"),
+        vec![
+            NaiveDate::from_ymd_opt(2020, 12, 31),
+            NaiveDate::from_ymd_opt(2019, 12, 31)
+        ]
+    );
+    assert_eq!(d.problems.height(), 0, "{}", d.problems);
+}
+
+#[test]
+fn dates_outside_the_plausible_years_are_problems_not_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("date.csv");
+    std::fs::write(
+        &path,
+        "Titolo;Importo;Data avvio;Data conclusione\n\
+         A;1000;01/01/2018;31/12/2019\n\
+         B;2000;10/07/1905;31/12/2019\n\
+         C;3000;01/01/2018;01/01/9999\n\
+         D;4000;2016;2017\n",
+    )
+    .unwrap();
+    let d = load_file(&path).unwrap();
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    assert_eq!(
+        dates_of(&d.table, "start_date"),
+        vec![date(2018, 1, 1), None, date(2018, 1, 1), date(2016, 1, 1)]
+    );
+    assert_eq!(
+        dates_of(&d.table, "end_date"),
+        vec![
+            date(2019, 12, 31),
+            date(2019, 12, 31),
+            None,
+            date(2017, 12, 31)
+        ]
+    );
+    let implausible = ProblemKind::ImplausibleDate.code().to_string();
+    assert_eq!(
+        problem_kinds(&d.problems),
+        vec![(3, implausible.clone()), (4, implausible)]
+    );
+    // A narrower window, as on the command line (`--years 2017-2030`), flags 2016 too.
+    let narrow = LoadOptions {
+        date_window: cruscotto::data::parse::dates::DateWindow {
+            first_year: 2017,
+            last_year: 2030,
+        },
+        ..LoadOptions::default()
+    };
+    let d = load_paths(&[path], &narrow).unwrap();
+    assert_eq!(d.problems.height(), 3, "{}", d.problems);
 }

@@ -84,7 +84,12 @@ fn wrong_extension_is_read_by_content_and_reported() {
     let path = write(dir.path(), "progetti.csv", &bytes);
     let d = load_file(&path).unwrap();
     assert_eq!(d.table.height(), 22);
-    let notes = d.sources[0].notes.join("\n");
+    let notes = d.sources[0]
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         notes.contains("the name says .csv but the content is xlsx"),
         "{notes}"

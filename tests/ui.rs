@@ -853,3 +853,101 @@ fn every_filter_value_is_reachable_through_the_facet_search() {
     // The granted amount and the median grant: one project of 99.000 €.
     assert_eq!(h.query_all_by_label(&euro(99_000.0)).count(), 2);
 }
+
+/// A file with problems: an amount that is not one, a province misspelt, a project twice.
+fn file_with_problems(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("con_problemi.csv");
+    std::fs::write(
+        &path,
+        "Codice;Titolo;Provincia;Importo\n\
+         P-1;Orti condivisi;Cuneo;10.000\n\
+         P-2;Spesa sospesa;Cunneo;20.000\n\
+         P-3;Doposcuola diffuso;Torino;mille euro\n\
+         P-1;Orti condivisi;Cuneo;10.000\n\
+         P-4;Casa comune;Asti;5.000\n",
+    )
+    .unwrap();
+    path
+}
+
+fn app_with_files(files: Vec<std::path::PathBuf>) -> Harness<'static, CruscottoApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), files.clone())
+        });
+    wait_idle(&mut h);
+    h
+}
+
+#[test]
+fn quality_tab_lists_problems_and_shows_their_rows_in_projects() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_files(vec![file_with_problems(dir.path())]);
+    // Only the readable amounts count, and the KPIs say so.
+    h.get_by_label(&euro(45_000.0));
+    h.get_by_label("1 importo non leggibile escluso");
+    // No lead-body or spend column: n.d., not 0; no target groups: said in words.
+    assert!(h.query_all_by_label("n.d.").count() >= 2);
+    // The target groups and the years.
+    assert_eq!(
+        h.query_all_by_label(
+            "Nessun valore da mostrare: i progetti non indicano questo campo (5 progetti)"
+        )
+        .count(),
+        2
+    );
+    h.query_by_label_contains("Qualità dati (3)")
+        .expect("the tab counts the problems")
+        .click();
+    wait_idle(&mut h);
+    h.get_by_label("importo non leggibile");
+    h.get_by_label("provincia non riconosciuta");
+    h.get_by_label("probabile doppione di un altro progetto");
+    // The nearest known name, and the row a duplicate repeats.
+    h.get_by_label("Cuneo");
+    h.get_by_label("con_problemi.csv #2");
+    h.get_by_label("mille euro").click();
+    wait_idle(&mut h);
+    assert_eq!(
+        h.state().state.settings.tab,
+        cruscotto::app::settings::Tab::Projects
+    );
+    h.get_by_label("Righe da Qualità dati: 1 riga  ×");
+    h.get_by_label("Doposcuola diffuso");
+    assert!(h.query_by_label("Orti condivisi").is_none());
+    assert_eq!(
+        h.state()
+            .state
+            .dashboard
+            .as_ref()
+            .unwrap()
+            .projects
+            .height(),
+        1
+    );
+    // Removing the chip brings every project back.
+    h.get_by_label("Righe da Qualità dati: 1 riga  ×").click();
+    wait_idle(&mut h);
+    assert_eq!(
+        h.state()
+            .state
+            .dashboard
+            .as_ref()
+            .unwrap()
+            .projects
+            .height(),
+        5
+    );
+}
+
+#[test]
+fn snapshot_quality() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut h = app_with_files(vec![file_with_problems(dir.path())]);
+    h.query_by_label_contains("Qualità dati (3)")
+        .unwrap()
+        .click();
+    wait_idle(&mut h);
+    snapshot_now(&mut h, "quality");
+}

@@ -53,6 +53,10 @@ pub enum Intent {
     ClearAll,
     SetYears(Option<(i32, i32)>),
     SetText(String),
+    /// Lists one kind of problem (in a column) in Qualità dati, or all.
+    SetQualityGroup(Option<(crate::data::quality::ProblemKind, String)>),
+    /// Shows these rows (from Qualità dati) in Progetti, as a filter.
+    ShowRows(Vec<crate::query::quality::RowKey>),
     SetTab(Tab),
     SetLang(Lang),
     SetDark(bool),
@@ -167,6 +171,10 @@ pub struct AppState {
     /// Exports running in the background.
     pub exporting: usize,
     pub notices: Vec<Notice>,
+    /// The data-quality report of the loaded data.
+    pub quality: Option<Arc<crate::query::quality::QualityReport>>,
+    /// The finding group shown in Qualità dati (kind and column), if one is chosen.
+    pub quality_group: Option<(crate::data::quality::ProblemKind, String)>,
 }
 
 /// The Cruscotto window.
@@ -174,6 +182,8 @@ pub struct CruscottoApp {
     pub state: AppState,
     worker: Worker,
     table: Option<Arc<DataFrame>>,
+    /// Rows whose amount could not be read, for the KPIs' note.
+    unreadable_amounts: Arc<std::collections::BTreeSet<(String, u32)>>,
     load_generation: u64,
     compute_generation: u64,
     dialog_tx: Sender<DialogAnswer>,
@@ -227,9 +237,12 @@ impl CruscottoApp {
                 picture_dialog: None,
                 exporting: 0,
                 notices: Vec::new(),
+                quality: None,
+                quality_group: None,
             },
             worker,
             table: None,
+            unreadable_amounts: Default::default(),
             load_generation: 0,
             compute_generation: 0,
             dialog_tx,
@@ -281,6 +294,7 @@ impl CruscottoApp {
             sort: self.state.sort.clone(),
             compare: self.state.settings.compare.clone(),
             lang: self.state.settings.lang,
+            unreadable_amounts: self.unreadable_amounts.clone(),
         };
         self.worker.compute(self.compute_generation, table, request);
     }
@@ -295,6 +309,10 @@ impl CruscottoApp {
             .colors
             .assign(loaded.programmes.iter().map(String::as_str));
         self.state.dataset = Some(Arc::new(loaded.dataset));
+        self.unreadable_amounts =
+            Arc::new(loaded.quality.unreadable_amounts().into_iter().collect());
+        self.state.quality = Some(Arc::new(loaded.quality));
+        self.state.quality_group = None;
         self.state.load_time = Some(elapsed);
         self.state.selected = None;
         self.table = Some(table);
@@ -637,6 +655,8 @@ impl CruscottoApp {
                     s.settings.filters.years = None;
                 } else if column == "text" {
                     s.settings.filters.text.clear();
+                } else if column == crate::query::filters::ROWS_KEY {
+                    s.settings.filters.rows.clear();
                 } else {
                     s.settings.filters.clear_column(&column);
                 }
@@ -652,6 +672,13 @@ impl CruscottoApp {
             }
             Intent::SetText(text) => {
                 s.settings.filters.text = text;
+                recompute = true;
+            }
+            Intent::SetQualityGroup(group) => s.quality_group = group,
+            Intent::ShowRows(rows) => {
+                s.settings.filters.rows = rows.into_iter().collect();
+                s.settings.tab = Tab::Projects;
+                s.selected = None;
                 recompute = true;
             }
             Intent::SetTab(tab) => s.settings.tab = tab,

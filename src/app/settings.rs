@@ -20,6 +20,7 @@ pub enum Tab {
     Territory,
     Compare,
     Projects,
+    Quality,
 }
 
 /// A column of the projects table: a column of the data, or the period (start – end).

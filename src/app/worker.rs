@@ -36,6 +36,8 @@ pub struct Loaded {
     pub programmes: Vec<String>,
     /// First and last year with projects.
     pub year_bounds: Option<(i32, i32)>,
+    /// What is wrong with the data, for Qualità dati.
+    pub quality: crate::query::quality::QualityReport,
 }
 
 /// Why a background task gave no result: it failed (a message for people), or it panicked
@@ -98,10 +100,18 @@ fn load(input: LoadInput, progress: ProgressSink) -> Result<Loaded, String> {
 pub fn prepare(dataset: Dataset) -> Loaded {
     let programmes = crate::query::dashboard::programmes_by_amount(&dataset.table);
     let year_bounds = crate::query::dashboard::year_bounds(&dataset.table);
+    // A report that fails does not stop the load: Qualità dati says why it is missing.
+    let quality = crate::query::quality::report(&dataset).unwrap_or_else(|e| {
+        crate::query::quality::QualityReport {
+            error: Some(e.to_string()),
+            ..Default::default()
+        }
+    });
     Loaded {
         dataset,
         programmes,
         year_bounds,
+        quality,
     }
 }
 
@@ -139,10 +149,8 @@ fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {
             };
             let reread =
                 data::load_sources(vec![(file, bytes)], &options).map_err(|e| e.to_string())?;
-            current
-                .without_source(index)
-                .and_then(|rest| rest.append(reread))
-                .map_err(|e| e.to_string())
+            let rest = current.without_source(index).map_err(|e| e.to_string())?;
+            rest.append(reread).map_err(|e| e.to_string())
         }
     }
 }

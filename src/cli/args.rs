@@ -1,6 +1,7 @@
 //! The command line's arguments (clap): how files are read, filters, languages, measures,
 //! pictures, and each subcommand's options.
 
+use crate::data::parse::dates::DateWindow;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -27,6 +28,10 @@ pub struct LoadArgs {
     /// The programme name for every row (default: the column, else the sheet or file name).
     #[arg(long)]
     pub programme: Option<String>,
+    /// The years a project's dates may fall in (default 1990-2100); other dates are reported as
+    /// problems and left out.
+    #[arg(long, value_name = "FIRST-LAST", value_parser = parse_years)]
+    pub years: Option<DateWindow>,
 }
 
 impl LoadArgs {
@@ -46,7 +51,12 @@ impl LoadArgs {
         }
         // On a terminal, say what a long load is doing (never into piped output).
         let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            ProgressSink::new(|stage| eprintln!("cruscotto: {}…", Lang::En.stage(&stage)))
+            ProgressSink::new(|stage| {
+                eprintln!(
+                    "cruscotto: {}…",
+                    Lang::from(LangArg::system()).stage(&stage)
+                )
+            })
         } else {
             ProgressSink::default()
         };
@@ -55,7 +65,23 @@ impl LoadArgs {
             overrides,
             programme: self.programme.clone(),
             progress,
+            date_window: self.years.unwrap_or_default(),
         })
+    }
+}
+
+fn parse_years(text: &str) -> Result<DateWindow, String> {
+    let parsed = text
+        .split_once('-')
+        .and_then(|(a, b)| Some((a.trim().parse().ok()?, b.trim().parse().ok()?)));
+    match parsed {
+        Some((first_year, last_year)) if first_year <= last_year => Ok(DateWindow {
+            first_year,
+            last_year,
+        }),
+        _ => Err(format!(
+            "'{text}' is not a range of years such as 1990-2100"
+        )),
     }
 }
 
@@ -79,6 +105,32 @@ fn parse_map_pair(text: &str) -> Result<(Field, String), String> {
 pub enum LangArg {
     It,
     En,
+}
+
+impl LangArg {
+    /// The system's language (`LC_ALL`, `LC_MESSAGES`, `LANG`): English when it says English,
+    /// Italian otherwise.
+    pub fn system() -> LangArg {
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .filter_map(|v| std::env::var(v).ok())
+            .find(|v| !v.is_empty())
+            .unwrap_or_default();
+        if locale.to_ascii_lowercase().starts_with("en") {
+            LangArg::En
+        } else {
+            LangArg::It
+        }
+    }
+}
+
+impl std::fmt::Display for LangArg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LangArg::It => "it",
+            LangArg::En => "en",
+        })
+    }
 }
 
 impl From<LangArg> for Lang {
@@ -128,7 +180,7 @@ pub struct SummaryArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
     /// The language of labels and notes.
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -146,6 +198,9 @@ pub struct CheckArgs {
     /// Save the mapping of the first file as JSON, to edit and pass back with `--mapping`.
     #[arg(long, value_name = "FILE")]
     pub save_mapping: Option<PathBuf>,
+    /// The language of the report.
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
+    pub lang: LangArg,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -258,7 +313,7 @@ pub struct ExportChartArgs {
     /// The chart's title (default: made from the measure and the field).
     #[arg(long)]
     pub title: Option<String>,
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub picture: PictureArgs,
@@ -296,7 +351,7 @@ pub struct ExportMapArgs {
     /// The map's title (default: "Importo per provincia" / "per comune").
     #[arg(long)]
     pub title: Option<String>,
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub picture: PictureArgs,
@@ -327,7 +382,7 @@ pub struct ExportDataArgs {
     /// (default: UTF-8 with BOM, `,`, decimal point, ISO dates).
     #[arg(long = "excel-it")]
     pub excel_it: bool,
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -371,7 +426,7 @@ pub struct RenderViewArgs {
     pub height: f32,
     #[arg(long, default_value_t = 2.0)]
     pub scale: f32,
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub load: LoadArgs,
@@ -387,7 +442,7 @@ pub struct ReportArgs {
     /// The PDF to write.
     #[arg(long)]
     pub out: PathBuf,
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub filters: FilterArgs,
@@ -429,7 +484,7 @@ pub struct CompareArgs {
     pub reference: ReferenceArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    #[arg(long, value_enum, default_value = "it")]
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
     pub lang: LangArg,
     #[command(flatten)]
     pub filters: FilterArgs,

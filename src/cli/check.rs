@@ -1,14 +1,15 @@
-//! `cruscotto check`: for each file, the mapping chosen (with reasons), what was skipped or
-//! excluded, and the data-quality problems found, for people to read.
+//! `cruscotto check`: the data-quality report ([`crate::query::quality`]) as text — per source
+//! the mapping chosen (with reasons), what was skipped or excluded, then every kind of problem
+//! found and the first ones one by one, with file, sheet, row, column and raw text. The same
+//! report as the window's Qualità dati tab, in the language asked for.
 
 use std::io::Write;
 
-use polars::prelude::*;
-
 use super::CheckArgs;
-use crate::data::quality::{ProblemKind, columns as pc, summary as problem_summary};
-use crate::data::{Dataset, Field, load_paths};
+use crate::data::{Field, load_paths};
 use crate::export::write_atomic;
+use crate::i18n::{Lang, Noun};
+use crate::query::quality::{QualityReport, report};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<(), String> {
     let options = args.load.options()?;
@@ -19,108 +20,125 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<(), String> {
         write_atomic(path, first.mapping.mapping().to_json().as_bytes())
             .map_err(|e| e.to_string())?;
     }
-    let text = report(&dataset, args.examples).map_err(|e| e.to_string())?;
+    let quality = report(&dataset).map_err(|e| e.to_string())?;
+    let text = render(&quality, args.examples, Lang::from(args.lang));
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
 
-/// The human-readable report.
-pub fn report(dataset: &Dataset, examples: usize) -> PolarsResult<String> {
+/// The report for people to read.
+pub fn render(q: &QualityReport, examples: usize, lang: Lang) -> String {
+    let pick = |it: &str, en: &str| lang.pick_owned(it, en);
     let mut t = String::new();
-    for s in &dataset.sources {
+    for s in &q.sources {
+        let problems = q.findings.iter().filter(|f| f.source == s.label).count();
         t.push_str(&format!(
-            "{} ({}): {} project(s), {} problem(s)\n",
-            s.origin.label(),
-            s.origin.format.label(),
-            s.rows,
-            s.problems
+            "{} ({}): {}, {}\n",
+            s.label,
+            s.format.label(),
+            lang.count(s.rows, Noun::Project),
+            lang.count(problems, Noun::Problem),
         ));
         if s.sheets.len() > 1 {
-            t.push_str(&format!("  sheets: {}\n", s.sheets.join(", ")));
+            t.push_str(&format!(
+                "  {}: {}\n",
+                pick("fogli", "sheets"),
+                s.sheets.join(", ")
+            ));
         }
         for note in &s.notes {
-            t.push_str(&format!("  note: {note}\n"));
+            t.push_str(&format!(
+                "  {}: {}\n",
+                pick("nota", "note"),
+                lang.note(note)
+            ));
         }
-        t.push_str("  mapping:\n");
-        for c in &s.mapping.choices {
-            t.push_str(&format!("    {c}\n"));
+        t.push_str(&format!("  {}:\n", pick("colonne usate", "mapping")));
+        for c in &s.choices {
+            t.push_str(&format!(
+                "    {} ← '{}' ({})\n",
+                match lang {
+                    Lang::It => lang.field(c.field).to_string(),
+                    Lang::En => c.field.name().to_string(),
+                },
+                c.header,
+                lang.reason(&c.reason)
+            ));
         }
-        let unmapped: Vec<&str> = Field::ALL
-            .iter()
-            .filter(|f| s.mapping.header_for(**f).is_none())
-            .map(|f| f.name())
-            .collect();
-        if !unmapped.is_empty() {
-            t.push_str(&format!("  not found: {}\n", unmapped.join(", ")));
+        if !s.unmapped.is_empty() {
+            let names: Vec<String> = s
+                .unmapped
+                .iter()
+                .map(|f: &Field| match lang {
+                    Lang::It => lang.field(*f).to_string(),
+                    Lang::En => f.name().to_string(),
+                })
+                .collect();
+            t.push_str(&format!(
+                "  {}: {}\n",
+                pick("non trovati", "not found"),
+                names.join(", ")
+            ));
         }
-        let used: Vec<&str> = s
-            .mapping
-            .choices
-            .iter()
-            .map(|c| c.header.as_str())
-            .collect();
-        let extra: Vec<&str> = s
-            .headers
-            .iter()
-            .map(String::as_str)
-            .filter(|h| !used.contains(h))
-            .collect();
-        if !extra.is_empty() {
-            t.push_str(&format!("  kept as extra columns: {}\n", extra.join(", ")));
+        if !s.extra.is_empty() {
+            t.push_str(&format!(
+                "  {}: {}\n",
+                pick("altre colonne, tenute", "kept as extra columns"),
+                s.extra.join(", ")
+            ));
         }
     }
-    let problems = &dataset.problems;
-    if problems.height() == 0 {
-        t.push_str("\nNo problems: every value was read.\n");
-        return Ok(t);
+    if q.findings.is_empty() {
+        t.push_str(&pick(
+            "\nNessun problema: ogni valore è stato letto.\n",
+            "\nNo problems: every value was read.\n",
+        ));
+        return t;
     }
-    t.push_str(&format!("\n{} problem(s):\n", problems.height()));
-    let summary = problem_summary(problems)?;
-    let cols = summary.column(pc::COLUMN)?.str()?;
-    let kinds = summary.column(pc::PROBLEM)?.str()?;
-    let counts = summary.column("count")?.cast(&DataType::UInt64)?;
-    let counts = counts.u64()?;
-    for i in 0..summary.height() {
-        let kind = kinds.get(i).and_then(ProblemKind::from_code);
+    t.push_str(&format!(
+        "\n{}:\n",
+        lang.count(q.findings.len(), Noun::Problem)
+    ));
+    for g in q.groups() {
         t.push_str(&format!(
             "  {:>6} × {}{}\n",
-            counts.get(i).unwrap_or(0),
-            kind.map(ProblemKind::describe).unwrap_or("?"),
-            match cols.get(i) {
-                Some(c) if !c.is_empty() => format!(" (column '{c}')"),
-                _ => String::new(),
+            g.count,
+            lang.problem(g.kind),
+            if g.column.is_empty() {
+                String::new()
+            } else {
+                format!(" ({} '{}')", pick("colonna", "column"), g.column)
             }
         ));
     }
-    let shown = problems.head(Some(examples));
-    let files = shown.column(pc::FILE)?.str()?;
-    let sheets = shown.column(pc::SHEET)?.str()?;
-    let rows = shown.column(pc::ROW)?.u32()?;
-    let columns = shown.column(pc::COLUMN)?.str()?;
-    let raws = shown.column(pc::RAW)?.str()?;
-    let kinds = shown.column(pc::PROBLEM)?.str()?;
-    t.push_str("first problems:\n");
-    for i in 0..shown.height() {
-        let place = match sheets.get(i) {
-            Some(sheet) => format!("{} › {sheet}", files.get(i).unwrap_or("")),
-            None => files.get(i).unwrap_or("").to_string(),
+    t.push_str(&format!("{}:\n", pick("primi problemi", "first problems")));
+    for f in q.findings.iter().take(examples) {
+        let place = match &f.sheet {
+            Some(sheet) => format!("{} › {sheet}", f.file),
+            None => f.file.clone(),
         };
         t.push_str(&format!(
-            "  {place}, row {}{}: \"{}\" — {}\n",
-            rows.get(i).map(|r| r.to_string()).unwrap_or_default(),
-            match columns.get(i) {
-                Some(c) if !c.is_empty() => format!(", column '{c}'"),
-                _ => String::new(),
+            "  {place}, {} {}{}: \"{}\" — {}{}\n",
+            pick("riga", "row"),
+            f.row,
+            if f.column.is_empty() {
+                String::new()
+            } else {
+                format!(", {} '{}'", pick("colonna", "column"), f.column)
             },
-            raws.get(i).unwrap_or(""),
-            kinds
-                .get(i)
-                .and_then(ProblemKind::from_code)
-                .map(ProblemKind::describe)
-                .unwrap_or("?")
+            f.raw,
+            lang.problem(f.kind),
+            f.hint
+                .as_ref()
+                .map(|h| format!(" ({} {h})", pick("forse", "perhaps")))
+                .unwrap_or_default()
         ));
     }
-    if problems.height() > examples {
-        t.push_str(&format!("  … and {} more\n", problems.height() - examples));
+    if q.findings.len() > examples {
+        t.push_str(&format!(
+            "  … {} {}\n",
+            pick("e altri", "and"),
+            lang.count(q.findings.len() - examples, Noun::Problem)
+        ));
     }
-    Ok(t)
+    t
 }

@@ -78,7 +78,12 @@ fn to_csv(summary: &Summary, lang: Lang) -> Result<String, String> {
 }
 
 fn to_table(summary: &Summary, lang: Lang) -> String {
-    let by = by_name(summary);
+    // For people: the column's name in their language.
+    let by = summary
+        .by
+        .as_ref()
+        .map(|d| lang.dimension(d))
+        .unwrap_or_default();
     let by = by.as_str();
     let (projects, amount, share, total) = match lang {
         Lang::It => ("progetti", "importo", "quota", "Totale"),

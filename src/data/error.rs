@@ -23,6 +23,11 @@ pub enum LoadError {
     },
     #[error("{file}: no sheet holds a table (sheets: {available})")]
     NoTable { file: PathBuf, available: String },
+    #[error("{}: already open{}", file.display(), sheet.as_ref().map(|s| format!(" (sheet '{s}')")).unwrap_or_default())]
+    AlreadyOpen {
+        file: PathBuf,
+        sheet: Option<String>,
+    },
     #[error("{file}: column '{header}' given for {field} does not exist (columns: {available})")]
     NoSuchColumn {
         file: PathBuf,

@@ -8,6 +8,7 @@ use polars::prelude::*;
 use super::error::LoadError;
 use super::mapping::{self, Explained, Mapping, Reason};
 use super::normalise::{fold_variants, normalise};
+use super::parse::dates::DateWindow;
 use super::progress::{ProgressSink, Stage};
 use super::quality::{columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW, empty_table};
@@ -24,18 +25,23 @@ pub struct LoadOptions {
     pub programme: Option<String>,
     /// Where the steps of the load are reported.
     pub progress: ProgressSink,
+    /// The years a date may fall in; others are reported as problems.
+    pub date_window: DateWindow,
 }
 
 /// What happened to one source.
 #[derive(Debug, Clone)]
 pub struct SourceReport {
     pub origin: Origin,
+    /// The name shown for this source, unique in its dataset ("progetti.xlsx (2024/)"); the
+    /// value of its rows in the `source` column.
+    pub label: String,
     pub sheets: Vec<String>,
     pub headers: Vec<String>,
     pub mapping: Explained,
     pub rows: usize,
     pub problems: usize,
-    pub notes: Vec<String>,
+    pub notes: Vec<super::note::Note>,
 }
 
 /// The canonical table of funded projects, with its problems and sources.
@@ -73,13 +79,38 @@ impl Dataset {
 }
 
 impl Dataset {
-    /// This dataset with `other`'s sources added (diagonal concat, variants folded again).
-    pub fn append(&self, other: Dataset) -> PolarsResult<Dataset> {
-        let table = combine(vec![self.table.clone(), other.table])?;
-        let problems =
-            polars::functions::concat_df_diagonal(&[self.problems.clone(), other.problems])?;
+    /// This dataset with `other`'s sources added (diagonal concat, variants folded again). A
+    /// source already open (same file, same sheet) is refused; sources whose names collide are
+    /// told apart by their folders.
+    pub fn append(&self, other: Dataset) -> Result<Dataset, LoadError> {
         let mut sources = self.sources.clone();
-        sources.extend(other.sources);
+        sources.extend(other.sources.iter().cloned());
+        refuse_duplicates(sources.iter().map(|s| &s.origin))?;
+        let olds: Vec<String> = sources.iter().map(|s| s.label.clone()).collect();
+        let labels = unique_labels(&sources.iter().map(|s| &s.origin).collect::<Vec<_>>());
+        let (mine, theirs) = labels.split_at(self.sources.len());
+        let (my_olds, their_olds) = olds.split_at(self.sources.len());
+        let fail = |e: PolarsError| {
+            LoadError::unreadable(
+                other
+                    .sources
+                    .first()
+                    .map(|s| s.origin.file.clone())
+                    .unwrap_or_default(),
+                format!("cannot combine the files: {e}"),
+            )
+        };
+        let table = combine(vec![
+            relabel(self.table.clone(), my_olds, mine).map_err(fail)?,
+            relabel(other.table, their_olds, theirs).map_err(fail)?,
+        ])
+        .map_err(fail)?;
+        let problems =
+            polars::functions::concat_df_diagonal(&[self.problems.clone(), other.problems])
+                .map_err(fail)?;
+        for (source, label) in sources.iter_mut().zip(labels) {
+            source.label = label;
+        }
         Ok(Dataset {
             table,
             problems,
@@ -92,12 +123,11 @@ impl Dataset {
         let Some(gone) = self.sources.get(index) else {
             return Ok(self.clone());
         };
-        let label = gone.origin.label();
         let table = self
             .table
             .clone()
             .lazy()
-            .filter(col(SOURCE).neq(lit(label)))
+            .filter(col(SOURCE).neq(lit(gone.label.clone())))
             .collect()?;
         let file = gone.origin.file.display().to_string();
         let same_sheet = match &gone.origin.sheet {
@@ -218,7 +248,115 @@ fn explain_all(raws: &[RawTable], overrides: &Mapping) -> Result<Vec<Explained>,
     Ok(explained)
 }
 
+/// The identity of a source: its file (resolved, so two spellings of one path are one file) and
+/// its sheet.
+pub fn identity(origin: &Origin) -> (PathBuf, Option<String>) {
+    let file = std::fs::canonicalize(&origin.file).unwrap_or_else(|_| origin.file.clone());
+    (file, origin.sheet.clone())
+}
+
+/// Refuses a source given twice (same file, same sheet).
+fn refuse_duplicates<'a>(origins: impl Iterator<Item = &'a Origin>) -> Result<(), LoadError> {
+    let mut seen = std::collections::HashSet::new();
+    for origin in origins {
+        if !seen.insert(identity(origin)) {
+            return Err(LoadError::AlreadyOpen {
+                file: origin.file.clone(),
+                sheet: origin.sheet.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A name for each source, unique among them: the file name (and sheet), followed by as many
+/// parent folders as it takes to tell apart files of the same name ("progetti.xlsx (2024/)").
+pub fn unique_labels(origins: &[&Origin]) -> Vec<String> {
+    let base: Vec<String> = origins.iter().map(|o| o.label()).collect();
+    let folders = |o: &Origin, depth: usize| -> String {
+        let parents: Vec<String> = o
+            .file
+            .parent()
+            .map(|p| {
+                p.components()
+                    .filter_map(|c| match c {
+                        std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let from = parents.len().saturating_sub(depth);
+        parents[from..]
+            .iter()
+            .map(|p| format!("{p}/"))
+            .collect::<String>()
+    };
+    let with_folders = |o: &Origin, depth: usize| -> String {
+        let name = o
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = folders(o, depth);
+        let dir = if dir.is_empty() {
+            "./".to_string()
+        } else {
+            dir
+        };
+        match &o.sheet {
+            Some(sheet) => format!("{name} ({dir}) › {sheet}"),
+            None => format!("{name} ({dir})"),
+        }
+    };
+    let mut labels = base.clone();
+    for (i, origin) in origins.iter().enumerate() {
+        let clashing: Vec<usize> = (0..origins.len()).filter(|&j| base[j] == base[i]).collect();
+        if clashing.len() < 2 {
+            continue;
+        }
+        let deepest = clashing
+            .iter()
+            .map(|&j| origins[j].file.components().count())
+            .max()
+            .unwrap_or(1);
+        let depth = (1..=deepest)
+            .find(|&depth| {
+                let mine = with_folders(origin, depth);
+                clashing
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .all(|&j| with_folders(origins[j], depth) != mine)
+            })
+            .unwrap_or(deepest);
+        labels[i] = with_folders(origin, depth);
+    }
+    labels
+}
+
+/// The table with its `source` values renamed from `old` to `new` labels.
+fn relabel(table: DataFrame, old: &[String], new: &[String]) -> PolarsResult<DataFrame> {
+    let changed: Vec<(&String, &String)> = old.iter().zip(new).filter(|(o, n)| o != n).collect();
+    if changed.is_empty() {
+        return Ok(table);
+    }
+    let from = Series::new(
+        "".into(),
+        changed.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>(),
+    );
+    let to = Series::new(
+        "".into(),
+        changed.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(),
+    );
+    table
+        .lazy()
+        .with_column(col(SOURCE).replace(lit(from), lit(to)))
+        .collect()
+}
+
 fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadError> {
+    refuse_duplicates(raws.iter().map(|r| &r.origin))?;
+    let labels = unique_labels(&raws.iter().map(|r| &r.origin).collect::<Vec<_>>());
     let explained = explain_all(&raws, &options.overrides)?;
     let mut tables = Vec::with_capacity(raws.len());
     let mut problems = vec![empty_problems()];
@@ -230,19 +368,28 @@ fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadE
             index,
             count,
         });
-        let n = normalise(raw, &mapping, options.programme.as_deref())?;
+        let n = normalise(
+            raw,
+            &mapping,
+            options.programme.as_deref(),
+            options.date_window,
+        )?;
         let mut notes = raw.notes.clone();
         notes.extend(n.notes);
+        let label = labels[index].clone();
+        let table = relabel(n.table, &[raw.origin.label()], std::slice::from_ref(&label))
+            .map_err(|e| LoadError::unreadable(&raw.origin.file, e.to_string()))?;
         reports.push(SourceReport {
             origin: raw.origin.clone(),
+            label,
             sheets: raw.sheets.clone(),
             headers: headers_of(raw),
             mapping,
-            rows: n.table.height(),
+            rows: table.height(),
             problems: n.problems.height(),
             notes,
         });
-        tables.push(n.table);
+        tables.push(table);
         problems.push(n.problems);
     }
     let fail = |e: PolarsError| {

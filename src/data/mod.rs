@@ -12,6 +12,7 @@ pub mod error;
 pub mod load;
 pub mod mapping;
 pub mod normalise;
+pub mod note;
 pub mod parse;
 pub mod progress;
 pub mod quality;

@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use super::error::LoadError;
 use super::mapping::Explained;
+use super::note::Note;
 use super::parse::{clean_text, dates, lists, money, ordered_left_join, territory};
 use super::quality::{ProblemKind, columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW};
@@ -19,7 +20,7 @@ use super::source::{Origin, ROW, RawTable};
 pub struct Normalised {
     pub table: DataFrame,
     pub problems: DataFrame,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 const TOTALS: &str = r"(?i)^\s*(totale|totali|total|totals|tot\.?)(\s+(complessivo|generale|progetti|programma|misura))?\s*:?\s*$";
@@ -134,7 +135,7 @@ fn drop_empty(frame: DataFrame) -> PolarsResult<DataFrame> {
 fn exclude_totals(
     frame: DataFrame,
     origin: &Origin,
-) -> PolarsResult<(DataFrame, DataFrame, Option<String>)> {
+) -> PolarsResult<(DataFrame, DataFrame, Option<Note>)> {
     let text_cols: Vec<String> = data_columns(&frame)
         .into_iter()
         .filter(|(_, d)| d == &DataType::String)
@@ -184,17 +185,12 @@ fn exclude_totals(
         ProblemKind::TotalsRowExcluded,
     )
     .collect()?;
-    let rows: Vec<String> = problems
-        .column(pc::ROW)?
-        .as_materialized_series()
-        .iter()
-        .map(|v| v.to_string())
-        .collect();
-    let note = format!(
-        "totals row excluded (row {}), it is not a project",
-        rows.join(", ")
-    );
-    Ok((frame.slice(0, first), problems, Some(note)))
+    let rows: Vec<u32> = problems.column(pc::ROW)?.u32()?.iter().flatten().collect();
+    Ok((
+        frame.slice(0, first),
+        problems,
+        Some(Note::TotalsExcluded(rows)),
+    ))
 }
 
 /// Adds the parsed work columns to `frame`. A text column with many repeated values (programme,
@@ -249,13 +245,14 @@ pub fn normalise(
     raw: &RawTable,
     explained: &Explained,
     programme: Option<&str>,
+    window: dates::DateWindow,
 ) -> Result<Normalised, LoadError> {
     let origin = &raw.origin;
     let fail =
         |e: PolarsError| LoadError::unreadable(&origin.file, format!("{}: {e}", origin.label()));
     let frame = drop_empty(raw.frame.clone()).map_err(fail)?;
     let (frame, totals_problems, totals_note) = exclude_totals(frame, origin).map_err(fail)?;
-    let mut notes: Vec<String> = totals_note.into_iter().collect();
+    let mut notes: Vec<Note> = totals_note.into_iter().collect();
 
     let schema = frame.schema().clone();
     let source = |f: Field| -> Option<(String, DataType)> {
@@ -294,21 +291,22 @@ pub fn normalise(
                     dates::Side::End
                 };
                 let direct = source(f)
-                    .map(|(h, d)| dates::date(col(h.as_str()), &d))
+                    .map(|(h, d)| dates::date(col(h.as_str()), &d, side))
                     .unwrap_or_else(|| null_of(f));
                 let period = source(Field::Period)
                     .map(|(h, d)| match d {
-                        DataType::String => dates::date_from_text(dates::period_side(
-                            clean_text(col(h.as_str())),
+                        DataType::String => dates::date_from_text(
+                            dates::period_side(clean_text(col(h.as_str())), side),
                             side,
-                        )),
-                        other => dates::date(col(h.as_str()), &other),
+                        ),
+                        other => dates::date(col(h.as_str()), &other, side),
                     })
                     .unwrap_or_else(|| null_of(f));
-                work.push((header(f), direct.alias(format!("__c_{f}_direct"))));
+                // Parsed, not yet judged plausible: see the window below.
+                work.push((header(f), direct.alias(format!("__p_{f}_direct"))));
                 work.push((
                     header(Field::Period),
-                    period.alias(format!("__c_{f}_period")),
+                    period.alias(format!("__p_{f}_period")),
                 ));
             }
             Kind::List => {
@@ -360,7 +358,20 @@ pub fn normalise(
     ));
 
     let parsed = parse_columns(&frame, work).map_err(fail)?;
+    // Dates outside the plausible window are problems, not values.
+    let plausible: Vec<Expr> = [Field::StartDate, Field::EndDate]
+        .into_iter()
+        .flat_map(|f| ["direct", "period"].map(move |how| (f, how)))
+        .map(|(f, how)| {
+            let p = col(format!("__p_{f}_{how}"));
+            when(window.contains(p.clone()).fill_null(lit(false)))
+                .then(p)
+                .otherwise(lit(NULL).cast(DataType::Date))
+                .alias(format!("__c_{f}_{how}"))
+        })
+        .collect();
     let worked = territory::join_reference(parsed, "__province_raw", "__region_raw")
+        .with_columns(plausible)
         .with_columns([
             when(col("__ref_province").is_not_null())
                 .then(col("__ref_province"))
@@ -397,15 +408,28 @@ pub fn normalise(
             ));
         }
     }
+    let implausible = |name: String| {
+        col(name.as_str())
+            .is_not_null()
+            .and(window.contains(col(name.as_str())).not())
+    };
     for f in [Field::StartDate, Field::EndDate] {
         if let Some((h, d)) = source(f) {
             problems.push(problem_rows(
                 &lf,
                 origin,
-                filled(&h, &d).and(col(format!("__c_{f}_direct")).is_null()),
+                filled(&h, &d).and(col(format!("__p_{f}_direct")).is_null()),
                 &h,
                 col(h.as_str()),
                 ProblemKind::NotADate,
+            ));
+            problems.push(problem_rows(
+                &lf,
+                origin,
+                implausible(format!("__p_{f}_direct")),
+                &h,
+                col(h.as_str()),
+                ProblemKind::ImplausibleDate,
             ));
         }
     }
@@ -414,13 +438,22 @@ pub fn normalise(
             &lf,
             origin,
             filled(&h, &d).and(
-                col("__c_start_date_period")
+                col("__p_start_date_period")
                     .is_null()
-                    .or(col("__c_end_date_period").is_null()),
+                    .or(col("__p_end_date_period").is_null()),
             ),
             &h,
             col(h.as_str()),
             ProblemKind::NotADate,
+        ));
+        problems.push(problem_rows(
+            &lf,
+            origin,
+            implausible("__p_start_date_period".into())
+                .or(implausible("__p_end_date_period".into())),
+            &h,
+            col(h.as_str()),
+            ProblemKind::ImplausibleDate,
         ));
     }
     let end_label = source(Field::EndDate)
@@ -513,7 +546,7 @@ pub fn normalise(
     }
     let table = worked.lazy().select(select).collect().map_err(fail)?;
     if table.height() == 0 {
-        notes.push("no data rows below the header".to_string());
+        notes.push(Note::NoDataRows);
     }
     Ok(Normalised {
         table,

@@ -9,20 +9,32 @@ use polars::prelude::*;
 pub enum ProblemKind {
     NotAnAmount,
     NotADate,
+    /// A date outside the plausible window (e.g. 1905, 2999).
+    ImplausibleDate,
     EndBeforeStart,
     UnknownProvince,
     UnknownRegion,
     TotalsRowExcluded,
+    /// Not in the ISTAT list of municipalities.
+    UnknownMunicipality,
+    /// The same project code, or the same title, lead body and amount, on another row.
+    LikelyDuplicate,
+    /// Negative, or far above what the programme's other projects received.
+    ImplausibleAmount,
 }
 
 impl ProblemKind {
-    pub const ALL: [ProblemKind; 6] = [
+    pub const ALL: [ProblemKind; 10] = [
         ProblemKind::NotAnAmount,
         ProblemKind::NotADate,
+        ProblemKind::ImplausibleDate,
         ProblemKind::EndBeforeStart,
         ProblemKind::UnknownProvince,
         ProblemKind::UnknownRegion,
         ProblemKind::TotalsRowExcluded,
+        ProblemKind::UnknownMunicipality,
+        ProblemKind::LikelyDuplicate,
+        ProblemKind::ImplausibleAmount,
     ];
 
     /// The stable code stored in the problems table.
@@ -30,10 +42,14 @@ impl ProblemKind {
         match self {
             ProblemKind::NotAnAmount => "not_an_amount",
             ProblemKind::NotADate => "not_a_date",
+            ProblemKind::ImplausibleDate => "implausible_date",
             ProblemKind::EndBeforeStart => "end_before_start",
             ProblemKind::UnknownProvince => "unknown_province",
             ProblemKind::UnknownRegion => "unknown_region",
             ProblemKind::TotalsRowExcluded => "totals_row_excluded",
+            ProblemKind::UnknownMunicipality => "unknown_municipality",
+            ProblemKind::LikelyDuplicate => "likely_duplicate",
+            ProblemKind::ImplausibleAmount => "implausible_amount",
         }
     }
 
@@ -46,11 +62,27 @@ impl ProblemKind {
         match self {
             ProblemKind::NotAnAmount => "not an amount in euros",
             ProblemKind::NotADate => "not a date",
+            ProblemKind::ImplausibleDate => "a date outside the plausible years",
             ProblemKind::EndBeforeStart => "end date before start date",
             ProblemKind::UnknownProvince => "not an Italian province",
             ProblemKind::UnknownRegion => "not an Italian region",
             ProblemKind::TotalsRowExcluded => "totals row, not a project: excluded",
+            ProblemKind::UnknownMunicipality => "not an Italian municipality",
+            ProblemKind::LikelyDuplicate => "likely a duplicate of another project",
+            ProblemKind::ImplausibleAmount => "an amount outside the programme's plausible range",
         }
+    }
+}
+
+impl ProblemKind {
+    /// Whether the value was left out of the totals (the row itself stays).
+    pub fn leaves_out_amount(self) -> bool {
+        self == ProblemKind::NotAnAmount
+    }
+
+    /// Whether the row is not in the canonical table at all.
+    pub fn excludes_row(self) -> bool {
+        self == ProblemKind::TotalsRowExcluded
     }
 }
 

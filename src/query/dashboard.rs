@@ -28,9 +28,13 @@ pub struct Kpis {
     pub spent: Option<f64>,
     /// Spent ÷ granted over the projects where both are known.
     pub spent_share: Option<f64>,
-    pub lead_bodies: u64,
-    pub territories: u64,
+    /// Distinct lead bodies; `None` when no source has a lead-body column.
+    pub lead_bodies: Option<u64>,
+    /// Distinct provinces; `None` when no source says where its projects are.
+    pub territories: Option<u64>,
     pub median_grant: Option<f64>,
+    /// Shown projects whose amount could not be read (left out of the totals).
+    pub unreadable_amounts: u64,
 }
 
 /// Counts of projects per value of one filterable column.
@@ -69,6 +73,8 @@ pub struct Request {
     pub compare: CompareSettings,
     /// The language of the names the dashboard makes up (comparison series).
     pub lang: Lang,
+    /// Rows whose amount could not be read (from the data-quality report).
+    pub unreadable_amounts: std::sync::Arc<std::collections::BTreeSet<(String, u32)>>,
 }
 
 impl Default for Request {
@@ -80,6 +86,7 @@ impl Default for Request {
             sort: ProjectSort::default(),
             compare: CompareSettings::default(),
             lang: Lang::It,
+            unreadable_amounts: Default::default(),
         }
     }
 }
@@ -197,7 +204,29 @@ pub struct Dashboard {
     pub elapsed: Duration,
 }
 
-fn kpis(filtered: &LazyFrame, all_projects: u64) -> PolarsResult<Kpis> {
+/// Whether any row of the table has a value in `field`.
+fn has_values(table: &DataFrame, field: Field) -> bool {
+    table
+        .column(field.name())
+        .is_ok_and(|c| c.null_count() < c.len())
+}
+
+fn kpis(
+    table: &DataFrame,
+    filtered: &LazyFrame,
+    unreadable: &std::collections::BTreeSet<(String, u32)>,
+) -> PolarsResult<Kpis> {
+    let all_projects = table.height() as u64;
+    let unreadable_amounts = if unreadable.is_empty() {
+        0
+    } else {
+        let n = filtered
+            .clone()
+            .filter(crate::query::filters::rows_condition(unreadable))
+            .select([len().cast(DataType::UInt64)])
+            .collect()?;
+        n.columns()[0].u64()?.get(0).unwrap_or(0)
+    };
     let granted = col(Field::AmountGranted.name());
     let spent = col(Field::AmountSpent.name());
     let both = granted
@@ -243,9 +272,14 @@ fn kpis(filtered: &LazyFrame, all_projects: u64) -> PolarsResult<Kpis> {
         spent: if spent_n > 0 { f("spent")? } else { None },
         spent_share: (granted_both > 0.0)
             .then(|| f("spent_both").ok().flatten().unwrap_or(0.0) / granted_both),
-        lead_bodies: u("bodies")?,
-        territories: u("territories")?,
+        lead_bodies: has_values(table, Field::LeadBody)
+            .then(|| u("bodies"))
+            .transpose()?,
+        territories: has_values(table, Field::Province)
+            .then(|| u("territories"))
+            .transpose()?,
         median_grant: f("median")?,
+        unreadable_amounts,
     })
 }
 
@@ -406,7 +440,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         territory::municipalities(&filtered, schema)?;
     let yearly = planned_by_year(filtered.clone())?;
     Ok(Dashboard {
-        kpis: kpis(&filtered, table.height() as u64)?,
+        kpis: kpis(table, &filtered, &request.unreadable_amounts)?,
         by_programme: chart(Dimension::Field(Field::Programme), Measure::Amount)?,
         by_province: chart(Dimension::Field(Field::Province), Measure::Amount)?,
         by_target: chart(target, Measure::Amount)?,
@@ -447,8 +481,8 @@ mod tests {
         let wecare = compute(&d.table, &request).unwrap();
         assert_eq!(wecare.kpis.projects, 22);
         assert_eq!(wecare.kpis.granted, 6_400_000.0);
-        assert_eq!(wecare.kpis.lead_bodies, 22);
-        assert_eq!(wecare.kpis.territories, 7);
+        assert_eq!(wecare.kpis.lead_bodies, Some(22));
+        assert_eq!(wecare.kpis.territories, Some(7));
         // The programme facet ignores its own filter: both programmes keep their counts.
         let programmes = &wecare.facets[0];
         assert_eq!(programmes.column, "programme");

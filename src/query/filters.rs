@@ -19,12 +19,17 @@ pub struct Filters {
     pub years: Option<(i32, i32)>,
     /// Free text searched in title and abstract (case-insensitive).
     pub text: String,
+    /// Particular rows (source label, row in the source), chosen from the data-quality report.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub rows: BTreeSet<(String, u32)>,
 }
 
 /// The key of the period condition in [`Filters::conditions`].
 pub const YEAR_KEY: &str = "year";
 /// The key of the free-text condition in [`Filters::conditions`].
 pub const TEXT_KEY: &str = "text";
+/// The key of the chosen-rows condition in [`Filters::conditions`].
+pub const ROWS_KEY: &str = "rows";
 
 impl Filters {
     /// How many filters are active (each column with a selection, the years, the text).
@@ -32,6 +37,7 @@ impl Filters {
         self.values.values().filter(|v| !v.is_empty()).count()
             + usize::from(self.years.is_some())
             + usize::from(!self.text.trim().is_empty())
+            + usize::from(!self.rows.is_empty())
     }
 
     pub fn is_selected(&self, column: &str, value: &Key) -> bool {
@@ -99,6 +105,9 @@ impl Filters {
             let found = in_column(Field::Title.name()).or(in_column(Field::Abstract.name()));
             parts.push((TEXT_KEY.to_string(), found));
         }
+        if !self.rows.is_empty() {
+            parts.push((ROWS_KEY.to_string(), rows_condition(&self.rows)));
+        }
         parts
     }
 
@@ -119,6 +128,19 @@ impl Filters {
             None => table,
         }
     }
+}
+
+/// Whether a row is one of `rows` (source label, row in the source).
+pub fn rows_condition(rows: &BTreeSet<(String, u32)>) -> Expr {
+    use crate::data::schema::{SOURCE, SOURCE_ROW};
+    let keys: Vec<String> = rows.iter().map(|(s, r)| format!("{s}\u{1f}{r}")).collect();
+    concat_str(
+        [col(SOURCE), col(SOURCE_ROW).cast(DataType::String)],
+        "\u{1f}",
+        false,
+    )
+    .is_in(lit(Series::new("".into(), keys)).implode(false), false)
+    .fill_null(lit(false))
 }
 
 /// Whether a row has `value` in `column`. The remainder of a top N names no rows.

@@ -46,7 +46,7 @@ impl Provenance {
     /// The provenance of a loaded dataset's numbers under `filters`.
     pub fn of(dataset: &crate::data::Dataset, filters: &Filters, lang: Lang) -> Self {
         let mut p = Provenance::new(
-            dataset.sources.iter().map(|s| s.origin.label()).collect(),
+            dataset.sources.iter().map(|s| s.label.clone()).collect(),
             filters.clone(),
             lang,
         );
@@ -54,7 +54,7 @@ impl Provenance {
             .sources
             .iter()
             .flat_map(|s| {
-                let label = s.origin.label();
+                let label = s.label.clone();
                 s.mapping
                     .choices
                     .iter()

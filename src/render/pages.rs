@@ -97,7 +97,11 @@ fn chart_block(
 
 fn kpi_cards(svg: &mut Svg, kpis: &Kpis, lang: Lang, top: f32) -> f32 {
     let t = lang.texts();
-    let nd = "n.d.";
+    let nd = t.not_available;
+    let count_or_nd = |n: Option<u64>| {
+        n.map(|n| format::count(n as usize))
+            .unwrap_or_else(|| nd.into())
+    };
     let spent = kpis.spent.map(format::euro).unwrap_or_else(|| nd.into());
     let share = kpis
         .spent_share
@@ -115,12 +119,12 @@ fn kpi_cards(svg: &mut Svg, kpis: &Kpis, lang: Lang, top: f32) -> f32 {
         (t.kpi_projects, format::count(kpis.projects as usize), shown),
         (
             t.kpi_lead_bodies,
-            format::count(kpis.lead_bodies as usize),
+            count_or_nd(kpis.lead_bodies),
             String::new(),
         ),
         (
             t.kpi_territories,
-            format::count(kpis.territories as usize),
+            count_or_nd(kpis.territories),
             String::new(),
         ),
         (

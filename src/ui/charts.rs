@@ -118,6 +118,23 @@ pub fn bar_chart(
         ui.add_sized([ui.available_width(), height], egui::Label::new(t.no_data));
         return None;
     }
+    if data
+        .categories
+        .iter()
+        .all(|k| matches!(k, Key::Missing | Key::Undated))
+    {
+        // One grey "(non indicato)" bar says nothing: say it in words.
+        ui.add_sized(
+            [ui.available_width(), height],
+            egui::Label::new(format!(
+                "{} ({})",
+                t.no_values,
+                lang.count(data.projects as usize, crate::i18n::Noun::Project)
+            ))
+            .wrap(),
+        );
+        return None;
+    }
     let horizontal = data.spec.orientation == Orientation::Horizontal;
     let colors: &ColorMap = &state.colors;
     let measure = data.spec.measure;

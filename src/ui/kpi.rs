@@ -2,9 +2,9 @@
 
 use eframe::egui;
 
-/// Draws one card.
-pub fn card(ui: &mut egui::Ui, label: &str, value: &str, note: Option<&str>) {
-    egui::Frame::group(ui.style())
+/// Draws one card; `why` explains on hover a value the data cannot give ("n.d.").
+pub fn card(ui: &mut egui::Ui, label: &str, value: &str, note: Option<&str>, why: Option<&str>) {
+    let frame = egui::Frame::group(ui.style())
         .inner_margin(egui::Margin::symmetric(12, 8))
         .corner_radius(6.0)
         .show(ui, |ui| {
@@ -17,4 +17,7 @@ pub fn card(ui: &mut egui::Ui, label: &str, value: &str, note: Option<&str>) {
                 }
             });
         });
+    if let Some(why) = why {
+        frame.response.on_hover_text(why);
+    }
 }

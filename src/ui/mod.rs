@@ -10,6 +10,7 @@ mod export_dialog;
 mod kpi;
 mod overview;
 mod projects;
+mod quality;
 mod series_charts;
 mod side_panel;
 mod status_bar;
@@ -64,9 +65,13 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                 (Tab::Territory, t.tab_territory),
                 (Tab::Compare, t.tab_compare),
                 (Tab::Projects, t.tab_projects),
+                (Tab::Quality, t.tab_quality),
             ] {
+                let problems = state.quality.as_ref().map_or(0, |q| q.findings.len());
                 let label = if tab == Tab::Compare && !state.settings.compare.entities.is_empty() {
                     format!("{label} ({})", state.settings.compare.entities.len())
+                } else if tab == Tab::Quality && problems > 0 {
+                    format!("{label} ({})", crate::format::count(problems))
                 } else {
                     label.to_string()
                 };
@@ -106,6 +111,7 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             Tab::Territory => territory::show(ui, state, dashboard, out),
             Tab::Compare => compare::show(ui, state, dashboard, out),
             Tab::Projects => projects::show(ui, state, dashboard, out),
+            Tab::Quality => quality::show(ui, state, out),
         }
     });
     export_dialog::show(ui.ctx(), state, out);
@@ -260,6 +266,18 @@ fn active_filters(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             if ui.button(format!("{}: {text}  ×", t.period)).clicked() {
                 out.intents.push(Intent::ClearFilter("year".into()));
             }
+        }
+        if !filters.rows.is_empty()
+            && ui
+                .button(format!(
+                    "{}: {}  ×",
+                    t.chosen_rows,
+                    lang.count(filters.rows.len(), crate::i18n::Noun::Row)
+                ))
+                .clicked()
+        {
+            out.intents
+                .push(Intent::ClearFilter(crate::query::filters::ROWS_KEY.into()));
         }
         if !filters.text.trim().is_empty()
             && ui

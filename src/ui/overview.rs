@@ -16,7 +16,10 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
     let lang = state.settings.lang;
     let k = &d.kpis;
     egui::ScrollArea::vertical().show(ui, |ui| {
-        let spent = k.spent.map(format::euro).unwrap_or_else(|| "—".into());
+        let spent = k
+            .spent
+            .map(format::euro)
+            .unwrap_or_else(|| t.not_available.into());
         let share = k
             .spent_share
             .map(|s| format!("{} {}", format::percent(s), t.of_granted));
@@ -29,32 +32,49 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         let median = k
             .median_grant
             .map(format::euro)
-            .unwrap_or_else(|| "—".into());
+            .unwrap_or_else(|| t.not_available.into());
+        let count_or_nd = |n: Option<u64>| {
+            n.map(|n| format::count(n as usize))
+                .unwrap_or_else(|| t.not_available.into())
+        };
+        let unreadable = (k.unreadable_amounts > 0).then(|| match lang {
+            crate::i18n::Lang::It if k.unreadable_amounts == 1 => {
+                "1 importo non leggibile escluso".to_string()
+            }
+            crate::i18n::Lang::It => format!(
+                "{} importi non leggibili esclusi",
+                format::count(k.unreadable_amounts as usize)
+            ),
+            crate::i18n::Lang::En if k.unreadable_amounts == 1 => {
+                "1 unreadable amount left out".to_string()
+            }
+            crate::i18n::Lang::En => format!(
+                "{} unreadable amounts left out",
+                format::count(k.unreadable_amounts as usize)
+            ),
+        });
         let cards: [(&str, String, Option<&str>); 6] = [
-            (t.kpi_granted, format::euro(k.granted), None),
+            (
+                t.kpi_granted,
+                format::euro(k.granted),
+                unreadable.as_deref(),
+            ),
             (t.kpi_spent, spent, share.as_deref()),
             (
                 t.kpi_projects,
                 format::count(k.projects as usize),
                 Some(&shown),
             ),
-            (
-                t.kpi_lead_bodies,
-                format::count(k.lead_bodies as usize),
-                None,
-            ),
-            (
-                t.kpi_territories,
-                format::count(k.territories as usize),
-                None,
-            ),
+            (t.kpi_lead_bodies, count_or_nd(k.lead_bodies), None),
+            (t.kpi_territories, count_or_nd(k.territories), None),
             (t.kpi_median, median, None),
         ];
         let per_row = if ui.available_width() > 1000.0 { 6 } else { 3 };
         for chunk in cards.chunks(per_row) {
             ui.columns(per_row, |cols| {
                 for (col, (label, value, note)) in cols.iter_mut().zip(chunk) {
-                    kpi::card(col, label, value, *note);
+                    let why = (value == t.not_available).then(|| unavailable_reason(lang, label));
+                    kpi::card(col, label, value, *note, why.as_deref());
                 }
             });
         }
@@ -154,4 +174,12 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             }
         });
     });
+}
+
+/// Why a KPI is "n.d.": the loaded files have no column (or no value) for it.
+fn unavailable_reason(lang: crate::i18n::Lang, label: &str) -> String {
+    lang.pick_owned(
+        &format!("n.d.: nessun file caricato ha valori per «{label}» (vedi Qualità dati)"),
+        &format!("n/a: no loaded file has values for “{label}” (see Data quality)"),
+    )
 }

@@ -24,7 +24,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         if let Some(dataset) = &state.dataset {
             for (i, s) in dataset.sources.iter().enumerate() {
                 ui.horizontal(|ui| {
-                    let remove_label = format!("{} {}", t.remove_source, s.origin.label());
+                    let remove_label = format!("{} {}", t.remove_source, s.label.clone());
                     let remove = ui.small_button("×").on_hover_text(&remove_label);
                     remove.widget_info(|| {
                         egui::WidgetInfo::labeled(egui::Role::Button, true, &remove_label)
@@ -33,12 +33,18 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                         out.intents.push(Intent::RemoveSource(i));
                     }
                     ui.vertical(|ui| {
-                        let mut details = s.notes.join("\n");
-                        details.push_str("\n\n");
+                        let mut details: String =
+                            s.notes.iter().map(|n| lang.note(n) + "\n").collect();
+                        details.push('\n');
                         for c in &s.mapping.choices {
-                            details.push_str(&format!("{c}\n"));
+                            details.push_str(&format!(
+                                "{} ← '{}' ({})\n",
+                                lang.field(c.field),
+                                c.header,
+                                lang.reason(&c.reason)
+                            ));
                         }
-                        ui.label(egui::RichText::new(s.origin.label()).strong())
+                        ui.label(egui::RichText::new(s.label.clone()).strong())
                             .on_hover_text(details);
                         if s.sheets.len() > 1 {
                             let current = s.origin.sheet.clone().unwrap_or_default();
@@ -60,7 +66,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                                 egui::WidgetInfo::labeled(
                                     egui::Role::ComboBox,
                                     true,
-                                    format!("{} {}", t.sheet, s.origin.label()),
+                                    format!("{} {}", t.sheet, s.label.clone()),
                                 )
                             });
                         }
@@ -69,7 +75,12 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
                                 "{} · {} · {}",
                                 s.origin.format.label(),
                                 lang.count(s.rows, Noun::Row),
-                                lang.count(s.problems, Noun::Problem)
+                                lang.count(
+                                    state.quality.as_ref().map_or(s.problems, |q| {
+                                        q.findings.iter().filter(|f| f.source == s.label).count()
+                                    }),
+                                    Noun::Problem
+                                )
                             ))
                             .small()
                             .weak(),

@@ -1,6 +1,7 @@
 //! Delimited text: encoding detection (UTF-8, UTF-8 with BOM, UTF-16, Windows-1252), delimiter
 //! sniffing (`;` `,` tab `|`), header-row detection, then the polars CSV reader for the data.
 
+use crate::data::note::Note;
 use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::Path;
@@ -191,16 +192,13 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         .with_row_index(ROW.into(), Some(first_data_line))
         .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
 
-    let mut notes = vec![format!(
-        "text file: {}, delimiter {}, header on line {}",
-        encoding.label(),
-        delimiter.label(),
-        header_line + 1
-    )];
+    let mut notes = vec![Note::Text {
+        encoding: encoding.label(),
+        delimiter: delimiter.label(),
+        header_line: header_line + 1,
+    }];
     if header_line > 0 {
-        notes.push(format!(
-            "{header_line} line(s) above the header skipped (titles, blank lines)"
-        ));
+        notes.push(Note::LinesSkipped(header_line));
     }
     Ok(RawTable {
         origin: Origin {

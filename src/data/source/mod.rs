@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 
 use super::error::LoadError;
+use super::note::Note;
 
 pub use self::csv::{Delimiter, TextEncoding, decode_text, sniff_delimiter};
 pub use self::workbook::list_sheets;
@@ -112,7 +113,7 @@ pub struct RawTable {
     pub frame: DataFrame,
     /// What the reader noticed and the user should know (skipped title rows, excluded totals,
     /// a misleading file extension, the encoding and delimiter chosen).
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// All sheets of a workbook (empty for other formats).
     pub sheets: Vec<String>,
 }
@@ -153,12 +154,14 @@ pub fn read_bytes(
     if let Some(claimed) = claimed
         && !same_family(claimed, format)
     {
-        notes.push(format!(
-            "the name says .{} but the content is {}: read as {}",
-            path.extension().and_then(|e| e.to_str()).unwrap_or(""),
-            format.label(),
-            format.label()
-        ));
+        notes.push(Note::ExtensionMismatch {
+            claimed: path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_string(),
+            actual: format.label(),
+        });
     }
     let mut table = match format {
         Format::Csv => csv::read(path, &bytes)?,

@@ -4,13 +4,14 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use calamine::{Data, Ods, Range, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
+use calamine::{Cell, Data, Ods, Range, Reader, Xls, Xlsb, Xlsx, open_workbook_from_rs};
 use chrono::NaiveDate;
 use polars::prelude::*;
 
 use super::{Format, Origin, ROW, RawTable};
 use crate::data::detect;
 use crate::data::error::LoadError;
+use crate::data::note::Note;
 
 type Bytes = Cursor<Vec<u8>>;
 
@@ -24,6 +25,11 @@ enum Book {
 
 impl Book {
     fn open(path: &Path, bytes: Vec<u8>, format: Format) -> Result<Book, LoadError> {
+        if format == Format::Xls {
+            refuse_encrypted(path, &bytes)?;
+        } else {
+            refuse_zip_bomb(path, &bytes)?;
+        }
         let data = Cursor::new(bytes);
         let opened = match format {
             Format::Xlsx => open_workbook_from_rs(data)
@@ -60,14 +66,130 @@ impl Book {
         }
     }
 
+    /// The cells of a sheet. xlsx and xlsb are streamed cell by cell under the caps (calamine's
+    /// own reader would allocate the whole grid up to the farthest cell first); xls is bounded by
+    /// its format (65.536 × 256) and calamine caps ods itself.
     fn range(&mut self, sheet: &str) -> Result<Range<Data>, String> {
         match self {
-            Book::Xlsx(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
-            Book::Xlsb(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
+            Book::Xlsx(b) => {
+                let mut cells = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                capped_range(|| {
+                    cells
+                        .next_cell()
+                        .map(|c| {
+                            c.map(|c| {
+                                Cell::new(c.get_position(), Data::from(c.get_value().clone()))
+                            })
+                        })
+                        .map_err(|e| e.to_string())
+                })
+            }
+            Book::Xlsb(b) => {
+                let mut cells = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                capped_range(|| {
+                    cells
+                        .next_cell()
+                        .map(|c| {
+                            c.map(|c| {
+                                Cell::new(c.get_position(), Data::from(c.get_value().clone()))
+                            })
+                        })
+                        .map_err(|e| e.to_string())
+                })
+            }
             Book::Xls(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
             Book::Ods(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
         }
     }
+}
+
+/// At most this many filled cells in one sheet.
+pub const MAX_CELLS: usize = 50_000_000;
+/// At most this many cells in the rectangle from the first to the last filled cell.
+pub const MAX_GRID: usize = 60_000_000;
+/// At most this many bytes once a zipped workbook (xlsx, xlsb, ods) is inflated.
+pub const MAX_UNZIPPED: u64 = 1 << 30;
+
+/// A sheet's cells read one by one, refused past [`MAX_CELLS`] or [`MAX_GRID`].
+fn capped_range(
+    mut next: impl FnMut() -> Result<Option<Cell<Data>>, String>,
+) -> Result<Range<Data>, String> {
+    let mut cells = Vec::new();
+    let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
+    while let Some(cell) = next()? {
+        if matches!(cell.get_value(), Data::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        rows = (rows.0.min(r), rows.1.max(r));
+        cols = (cols.0.min(c), cols.1.max(c));
+        cells.push(cell);
+        if cells.len() > MAX_CELLS {
+            return Err(format!(
+                "more than {} filled cells, the limit for a workbook: save it as CSV or Parquet",
+                crate::format::count(MAX_CELLS)
+            ));
+        }
+    }
+    if !cells.is_empty() {
+        let height = (rows.1 - rows.0) as usize + 1;
+        let width = (cols.1 - cols.0) as usize + 1;
+        if height.saturating_mul(width) > MAX_GRID {
+            return Err(format!(
+                "the filled cells span {height} rows × {width} columns (up to {}{}), more than \
+                 the limit of {} cells: delete the stray cells far from the table",
+                crate::data::detect::column_letter(cols.1 as usize),
+                rows.1 + 1,
+                crate::format::count(MAX_GRID)
+            ));
+        }
+    }
+    Ok(Range::from_sparse(cells))
+}
+
+/// Refuses a zip container (xlsx, xlsb, ods) that would inflate past [`MAX_UNZIPPED`], before
+/// inflating anything.
+fn refuse_zip_bomb(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
+    let Ok(mut zip) = ::zip::ZipArchive::new(Cursor::new(bytes)) else {
+        // Not a readable zip: calamine says why.
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        if let Ok(entry) = zip.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > MAX_UNZIPPED {
+        return Err(LoadError::unreadable(
+            path,
+            format!(
+                "the workbook would inflate to {} MB, more than the limit of {} MB (a damaged \
+                 file or a zip bomb): not opened",
+                total >> 20,
+                MAX_UNZIPPED >> 20
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A workbook protected by a password is an OLE container holding `EncryptedPackage`: say so,
+/// instead of "damaged".
+fn refuse_encrypted(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let head = &bytes[..bytes.len().min(1 << 20)];
+    if head.windows(name.len()).any(|w| w == name.as_slice()) {
+        return Err(LoadError::unreadable(
+            path,
+            "the workbook is protected by a password: open it in Excel or LibreOffice and save \
+             a copy without a password",
+        ));
+    }
+    Ok(())
 }
 
 /// The sheet names of a workbook file, in order.
@@ -122,10 +244,7 @@ pub(super) fn read(
         if let Some(mut table) = table_from_range(path, format, name, &range)? {
             table.sheets = sheets.clone();
             if !skipped.is_empty() {
-                table.notes.push(format!(
-                    "sheet(s) without a table skipped: {}",
-                    skipped.join(", ")
-                ));
+                table.notes.push(Note::SheetsWithoutTable(skipped.clone()));
             }
             return Ok(table);
         }
@@ -258,15 +377,13 @@ fn table_from_range(
     }
     let frame = DataFrame::new(rows.len(), columns)
         .map_err(|e| LoadError::unreadable(path, format!("sheet '{sheet}': {e}")))?;
-    let mut notes = vec![format!(
-        "sheet '{sheet}', header on row {}",
-        first_row as usize + header + 1
-    )];
+    let mut notes = vec![Note::Sheet {
+        sheet: sheet.to_string(),
+        header_row: first_row as usize + header + 1,
+    }];
     let skipped = first_row as usize + header;
     if skipped > 0 {
-        notes.push(format!(
-            "{skipped} row(s) above the header skipped (titles, blank rows)"
-        ));
+        notes.push(Note::RowsSkipped(skipped));
     }
     Ok(Some(RawTable {
         origin: Origin {

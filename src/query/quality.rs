@@ -1,0 +1,473 @@
+//! The data-quality report of a dataset: per source, the mapping and why, its notes, its rows;
+//! then every finding — the values the loader could not read (amounts, dates, territories), the
+//! rows it excluded, and what only shows across rows and files: likely duplicate projects,
+//! amounts outside the programme's plausible range, unknown municipalities — each with its
+//! source, row, column, raw text and, where one exists, the nearest known name.
+//!
+//! The Qualità dati tab and `cruscotto check` both show this report; clicking a finding selects
+//! its rows ([`Finding::row_key`]) in Progetti.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+
+use crate::data::Dataset;
+use crate::data::load::SourceReport;
+use crate::data::mapping::Choice;
+use crate::data::quality::{ProblemKind, columns as pc};
+use crate::data::reference;
+use crate::data::schema::{Field, SOURCE, SOURCE_ROW};
+use crate::data::source::Format;
+
+/// A project row of the canonical table: its source label and its row in that source.
+pub type RowKey = (String, u32);
+
+/// One source as the report shows it.
+#[derive(Debug, Clone)]
+pub struct SourceQuality {
+    pub label: String,
+    pub format: Format,
+    pub rows: usize,
+    pub sheets: Vec<String>,
+    pub notes: Vec<crate::data::note::Note>,
+    pub choices: Vec<Choice>,
+    /// Fields no column feeds.
+    pub unmapped: Vec<Field>,
+    /// Columns kept as extra dimensions.
+    pub extra: Vec<String>,
+}
+
+/// One thing wrong with one row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub kind: ProblemKind,
+    /// The source's label, as in the `source` column.
+    pub source: String,
+    /// The file and sheet, as written in the problems table.
+    pub file: String,
+    pub sheet: Option<String>,
+    /// 1-based row in the file or sheet.
+    pub row: u32,
+    pub column: String,
+    pub raw: String,
+    /// The nearest known name, or the row this one duplicates.
+    pub hint: Option<String>,
+}
+
+impl Finding {
+    /// The project row this finding is about, when that row is in the table.
+    pub fn row_key(&self) -> Option<RowKey> {
+        (!self.kind.excludes_row()).then(|| (self.source.clone(), self.row))
+    }
+}
+
+/// How many findings of one kind in one column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingGroup {
+    pub kind: ProblemKind,
+    pub column: String,
+    pub count: usize,
+}
+
+/// The whole report.
+#[derive(Debug, Clone, Default)]
+pub struct QualityReport {
+    pub sources: Vec<SourceQuality>,
+    /// Every finding, sources in order, then by row.
+    pub findings: Vec<Finding>,
+    /// Why the report could not be made, if it could not.
+    pub error: Option<String>,
+}
+
+impl QualityReport {
+    /// Findings grouped by kind and column, most frequent first.
+    pub fn groups(&self) -> Vec<FindingGroup> {
+        let mut counts: Vec<FindingGroup> = Vec::new();
+        for f in &self.findings {
+            match counts
+                .iter_mut()
+                .find(|g| g.kind == f.kind && g.column == f.column)
+            {
+                Some(g) => g.count += 1,
+                None => counts.push(FindingGroup {
+                    kind: f.kind,
+                    column: f.column.clone(),
+                    count: 1,
+                }),
+            }
+        }
+        counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.column.cmp(&b.column)));
+        counts
+    }
+
+    /// The rows (in the table) with a finding of `kind` (any kind when `None`).
+    pub fn rows_of(&self, kind: Option<ProblemKind>, column: Option<&str>) -> Vec<RowKey> {
+        let mut rows: Vec<RowKey> = self
+            .findings
+            .iter()
+            .filter(|f| kind.is_none_or(|k| f.kind == k))
+            .filter(|f| column.is_none_or(|c| f.column == c))
+            .filter_map(Finding::row_key)
+            .collect();
+        rows.sort();
+        rows.dedup();
+        rows
+    }
+
+    /// Rows whose amount could not be read, and so is left out of every total.
+    pub fn unreadable_amounts(&self) -> Vec<RowKey> {
+        let mut rows: Vec<RowKey> = self
+            .findings
+            .iter()
+            .filter(|f| f.kind.leaves_out_amount())
+            .filter_map(Finding::row_key)
+            .collect();
+        rows.sort();
+        rows.dedup();
+        rows
+    }
+}
+
+/// Builds the report of a dataset.
+pub fn report(dataset: &Dataset) -> PolarsResult<QualityReport> {
+    let sources = dataset.sources.iter().map(source_quality).collect();
+    let mut findings = loader_findings(dataset)?;
+    findings.extend(duplicates(dataset)?);
+    findings.extend(implausible_amounts(dataset)?);
+    findings.extend(unknown_municipalities(dataset)?);
+    let order: HashMap<&str, usize> = dataset
+        .sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.label.as_str(), i))
+        .collect();
+    findings.sort_by_key(|f| (order.get(f.source.as_str()).copied(), f.row));
+    Ok(QualityReport {
+        sources,
+        findings,
+        error: None,
+    })
+}
+
+fn source_quality(s: &SourceReport) -> SourceQuality {
+    let unmapped = Field::ALL
+        .iter()
+        .copied()
+        .filter(|f| s.mapping.header_for(*f).is_none())
+        .collect();
+    let used: Vec<&str> = s
+        .mapping
+        .choices
+        .iter()
+        .map(|c| c.header.as_str())
+        .collect();
+    SourceQuality {
+        label: s.label.clone(),
+        format: s.origin.format,
+        rows: s.rows,
+        sheets: s.sheets.clone(),
+        notes: s.notes.clone(),
+        choices: s.mapping.choices.clone(),
+        unmapped,
+        extra: s
+            .headers
+            .iter()
+            .filter(|h| !used.contains(&h.as_str()))
+            .cloned()
+            .collect(),
+    }
+}
+
+fn strings(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<String>>> {
+    Ok(frame
+        .column(name)?
+        .cast(&DataType::String)?
+        .str()?
+        .iter()
+        .map(|v| v.map(str::to_string))
+        .collect())
+}
+
+fn numbers(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<u32>>> {
+    Ok(frame
+        .column(name)?
+        .cast(&DataType::UInt32)?
+        .u32()?
+        .iter()
+        .collect())
+}
+
+/// What the loader reported, with each problem's source label and hints for unknown names.
+fn loader_findings(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+    let p = &dataset.problems;
+    let files = strings(p, pc::FILE)?;
+    let sheets = strings(p, pc::SHEET)?;
+    let rows = numbers(p, pc::ROW)?;
+    let columns = strings(p, pc::COLUMN)?;
+    let raws = strings(p, pc::RAW)?;
+    let kinds = strings(p, pc::PROBLEM)?;
+    let label_of = |file: &str, sheet: &Option<String>| {
+        dataset
+            .sources
+            .iter()
+            .find(|s| s.origin.file.display().to_string() == file && &s.origin.sheet == sheet)
+            .map(|s| s.label.clone())
+            .unwrap_or_else(|| file.to_string())
+    };
+    let provinces = names(reference::provinces(), "province")?;
+    let regions = names(reference::regions(), "region")?;
+    let mut out = Vec::with_capacity(p.height());
+    for i in 0..p.height() {
+        let Some(kind) = kinds[i].as_deref().and_then(ProblemKind::from_code) else {
+            continue;
+        };
+        let file = files[i].clone().unwrap_or_default();
+        let raw = raws[i].clone().unwrap_or_default();
+        let hint = match kind {
+            ProblemKind::UnknownProvince => nearest(&raw, &provinces),
+            ProblemKind::UnknownRegion => nearest(&raw, &regions),
+            _ => None,
+        };
+        out.push(Finding {
+            kind,
+            source: label_of(&file, &sheets[i]),
+            file,
+            sheet: sheets[i].clone(),
+            row: rows[i].unwrap_or(0),
+            column: columns[i].clone().unwrap_or_default(),
+            raw,
+            hint,
+        });
+    }
+    Ok(out)
+}
+
+fn names(frame: &DataFrame, column: &str) -> PolarsResult<Vec<String>> {
+    Ok(strings(frame, column)?.into_iter().flatten().collect())
+}
+
+/// The known name closest to `raw` (Jaro-Winkler on lower case), when it is close enough to be
+/// a misspelling.
+pub fn nearest(raw: &str, known: &[String]) -> Option<String> {
+    let needle = raw.trim().to_lowercase();
+    if needle.is_empty() {
+        return None;
+    }
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&needle, &k.to_lowercase()), k))
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.clone())
+}
+
+/// The header of the column that feeds `field` in the source labelled `label` (the field's
+/// name when no column does).
+fn header_of(dataset: &Dataset, label: &str, field: Field) -> String {
+    dataset
+        .sources
+        .iter()
+        .find(|s| s.label == label)
+        .and_then(|s| s.mapping.header_for(field))
+        .unwrap_or(field.name())
+        .to_string()
+}
+
+/// The file and sheet of a source label.
+fn place(dataset: &Dataset, label: &str) -> (String, Option<String>) {
+    dataset
+        .sources
+        .iter()
+        .find(|s| s.label == label)
+        .map(|s| (s.origin.file.display().to_string(), s.origin.sheet.clone()))
+        .unwrap_or_else(|| (label.to_string(), None))
+}
+
+/// Columns of text, one vector per column.
+type TextColumns = Vec<Vec<Option<String>>>;
+
+/// Rows of the table as (source, row) with the given text columns.
+fn table_rows(table: &DataFrame, columns: &[&str]) -> PolarsResult<(Vec<RowKey>, TextColumns)> {
+    let sources = strings(table, SOURCE)?;
+    let rows = numbers(table, SOURCE_ROW)?;
+    let keys = sources
+        .into_iter()
+        .zip(rows)
+        .map(|(s, r)| (s.unwrap_or_default(), r.unwrap_or(0)))
+        .collect();
+    let values = columns
+        .iter()
+        .map(|c| strings(table, c))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    Ok((keys, values))
+}
+
+/// Projects written twice: the same code, or (without a code) the same title, lead body and
+/// granted amount. Every row of a group after the first is a finding that names the first.
+fn duplicates(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+    let t = &dataset.table;
+    let id = Field::Id.name();
+    let title = Field::Title.name();
+    let body = Field::LeadBody.name();
+    let amount = Field::AmountGranted.name();
+    let (keys, values) = table_rows(t, &[id, title, body, amount])?;
+    let mut first_seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let (code, name) = (&values[0][i], &values[1][i]);
+        let (field, raw, identity) = match (code, name) {
+            (Some(code), _) => (
+                Field::Id,
+                code.clone(),
+                format!("id\u{1f}{}", code.to_lowercase()),
+            ),
+            (None, Some(name)) => (
+                Field::Title,
+                name.clone(),
+                format!(
+                    "t\u{1f}{}\u{1f}{}\u{1f}{}",
+                    name.to_lowercase(),
+                    values[2][i].as_deref().unwrap_or("").to_lowercase(),
+                    values[3][i].as_deref().unwrap_or("")
+                ),
+            ),
+            _ => continue,
+        };
+        match first_seen.get(&identity) {
+            None => {
+                first_seen.insert(identity, i);
+            }
+            Some(&first) => {
+                let (file, sheet) = place(dataset, &key.0);
+                let (first_source, first_row) = &keys[first];
+                out.push(Finding {
+                    kind: ProblemKind::LikelyDuplicate,
+                    source: key.0.clone(),
+                    file,
+                    sheet,
+                    row: key.1,
+                    column: header_of(dataset, &key.0, field),
+                    raw,
+                    hint: Some(format!("{first_source} #{first_row}")),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// How many times a programme's median grant an amount may be before it is implausible.
+pub const IMPLAUSIBLE_TIMES_MEDIAN: f64 = 50.0;
+
+/// Negative grants, and grants above [`IMPLAUSIBLE_TIMES_MEDIAN`] times their programme's
+/// median (programmes with five or more amounts).
+fn implausible_amounts(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+    let amount = Field::AmountGranted.name();
+    let programme = Field::Programme.name();
+    let flagged = dataset
+        .table
+        .clone()
+        .lazy()
+        .with_columns([
+            col(amount)
+                .median()
+                .over([col(programme)])?
+                .alias("__median"),
+            col(amount).count().over([col(programme)])?.alias("__n"),
+        ])
+        .filter(
+            col(amount)
+                .lt(lit(0.0))
+                .or(col("__n")
+                    .gt_eq(lit(5))
+                    .and(col(amount).gt(col("__median") * lit(IMPLAUSIBLE_TIMES_MEDIAN)))),
+        )
+        .select([col(SOURCE), col(SOURCE_ROW), col(amount)])
+        .collect()?;
+    let (keys, values) = table_rows(&flagged, &[amount])?;
+    Ok(keys
+        .into_iter()
+        .zip(&values[0])
+        .map(|(key, value)| {
+            let (file, sheet) = place(dataset, &key.0);
+            Finding {
+                kind: ProblemKind::ImplausibleAmount,
+                column: header_of(dataset, &key.0, Field::AmountGranted),
+                source: key.0,
+                file,
+                sheet,
+                row: key.1,
+                raw: value.clone().unwrap_or_default(),
+                hint: None,
+            }
+        })
+        .collect())
+}
+
+/// Municipalities that are not in the ISTAT list, with the nearest name of the list.
+fn unknown_municipalities(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+    let name = Field::Municipality.name();
+    let lookup = reference::municipality_lookup().clone().lazy();
+    let unknown = dataset
+        .table
+        .clone()
+        .lazy()
+        .filter(col(name).is_not_null())
+        .select([col(SOURCE), col(SOURCE_ROW), col(name)])
+        .with_column(reference::territory_key(col(name)).alias("__key"))
+        .join(
+            lookup
+                .select([col("__key")])
+                .unique(None, UniqueKeepStrategy::First),
+            [col("__key")],
+            [col("__key")],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .collect()?;
+    if unknown.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let known = names(reference::municipalities(), "municipality")?;
+    let (keys, values) = table_rows(&unknown, &[name])?;
+    let mut hints: HashMap<String, Option<String>> = HashMap::new();
+    Ok(keys
+        .into_iter()
+        .zip(&values[0])
+        .map(|(key, value)| {
+            let raw = value.clone().unwrap_or_default();
+            let hint = hints
+                .entry(raw.clone())
+                .or_insert_with(|| nearest(&raw, &known))
+                .clone();
+            let (file, sheet) = place(dataset, &key.0);
+            Finding {
+                kind: ProblemKind::UnknownMunicipality,
+                column: header_of(dataset, &key.0, Field::Municipality),
+                source: key.0,
+                file,
+                sheet,
+                row: key.1,
+                raw,
+                hint,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_names_catch_misspellings_only() {
+        let known = vec![
+            "Cuneo".to_string(),
+            "Torino".to_string(),
+            "Asti".to_string(),
+        ];
+        assert_eq!(nearest("Cunneo", &known), Some("Cuneo".into()));
+        assert_eq!(nearest("torino ", &known), Some("Torino".into()));
+        assert_eq!(nearest("Atlantide", &known), None);
+        assert_eq!(nearest("", &known), None);
+    }
+}

@@ -1,0 +1,250 @@
+//! Qualità dati: the data-quality report of the loaded files — per source the columns used and
+//! why, what was skipped; every kind of problem with its count; each problem with its source,
+//! row, column, raw text and the nearest known name. Clicking a problem (or a kind) shows the
+//! affected rows in Progetti. Draws [`crate::query::quality::QualityReport`]; sends intents.
+
+use eframe::egui;
+use egui_extras::{Column, TableBuilder};
+
+use super::Output;
+use crate::app::{AppState, Intent};
+use crate::i18n::{Lang, Noun};
+use crate::query::quality::{Finding, QualityReport};
+
+pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
+    let lang = state.settings.lang;
+    let pick = |it: &str, en: &str| lang.pick_owned(it, en);
+    let Some(report) = &state.quality else {
+        return;
+    };
+    if let Some(error) = &report.error {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!(
+                "{}: {error}",
+                pick(
+                    "Impossibile preparare il rapporto di qualità",
+                    "The quality report could not be made"
+                )
+            ),
+        );
+        return;
+    }
+    ui.horizontal(|ui| {
+        ui.heading(pick("Qualità dei dati", "Data quality"));
+        ui.label(
+            egui::RichText::new(format!(
+                "{} · {}",
+                lang.count(report.findings.len(), Noun::Problem),
+                lang.count(report.sources.len(), Noun::Source)
+            ))
+            .weak(),
+        );
+    });
+    ui.add_space(4.0);
+    egui::ScrollArea::vertical()
+        .id_salt("quality-sources")
+        .max_height(ui.available_height() * 0.42)
+        .show(ui, |ui| sources(ui, report, lang));
+    ui.separator();
+    if report.findings.is_empty() {
+        ui.label(pick(
+            "Nessun problema: ogni valore è stato letto.",
+            "No problems: every value was read.",
+        ));
+        return;
+    }
+    groups(ui, state, report, out);
+    ui.add_space(6.0);
+    findings(ui, state, report, out);
+}
+
+/// Per source: rows, notes, the columns used and why, fields not found, extra columns.
+fn sources(ui: &mut egui::Ui, report: &QualityReport, lang: Lang) {
+    let pick = |it: &str, en: &str| lang.pick_owned(it, en);
+    for s in &report.sources {
+        let problems = report
+            .findings
+            .iter()
+            .filter(|f| f.source == s.label)
+            .count();
+        let title = format!(
+            "{} ({}) — {}, {}",
+            s.label,
+            s.format.label(),
+            lang.count(s.rows, Noun::Project),
+            lang.count(problems, Noun::Problem)
+        );
+        egui::CollapsingHeader::new(egui::RichText::new(title).strong())
+            .id_salt(("quality-source", &s.label))
+            .default_open(report.sources.len() == 1)
+            .show(ui, |ui| {
+                for note in &s.notes {
+                    ui.label(format!("• {}", lang.note(note)));
+                }
+                egui::Grid::new(("mapping", &s.label))
+                    .striped(true)
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        ui.strong(pick("Campo", "Field"));
+                        ui.strong(pick("Colonna del file", "Column of the file"));
+                        ui.strong(pick("Perché", "Why"));
+                        ui.end_row();
+                        for c in &s.choices {
+                            ui.label(lang.field(c.field));
+                            ui.label(&c.header);
+                            ui.label(egui::RichText::new(lang.reason(&c.reason)).weak());
+                            ui.end_row();
+                        }
+                    });
+                if !s.unmapped.is_empty() {
+                    let names: Vec<&str> = s.unmapped.iter().map(|f| lang.field(*f)).collect();
+                    ui.label(format!(
+                        "{}: {}",
+                        pick("Campi non trovati", "Fields not found"),
+                        names.join(", ")
+                    ));
+                }
+                if !s.extra.is_empty() {
+                    ui.label(format!(
+                        "{}: {}",
+                        pick("Altre colonne, tenute", "Other columns, kept"),
+                        s.extra.join(", ")
+                    ));
+                }
+            });
+    }
+}
+
+/// Each kind of problem with its count: choosing one lists only those; "Mostra in Progetti"
+/// filters the projects to the rows concerned.
+fn groups(ui: &mut egui::Ui, state: &AppState, report: &QualityReport, out: &mut Output) {
+    let lang = state.settings.lang;
+    let pick = |it: &str, en: &str| lang.pick_owned(it, en);
+    ui.horizontal_wrapped(|ui| {
+        let all = state.quality_group.is_none();
+        if ui
+            .selectable_label(all, pick("Tutti i problemi", "All problems"))
+            .clicked()
+        {
+            out.intents.push(Intent::SetQualityGroup(None));
+        }
+        for g in report.groups() {
+            let mut text = format!("{} × {}", g.count, lang.problem(g.kind));
+            if !g.column.is_empty() {
+                text.push_str(&format!(" ({})", g.column));
+            }
+            let chosen = state.quality_group.as_ref() == Some(&(g.kind, g.column.clone()));
+            if ui.selectable_label(chosen, text).clicked() {
+                out.intents
+                    .push(Intent::SetQualityGroup(Some((g.kind, g.column.clone()))));
+            }
+        }
+    });
+    let (kind, column) = match &state.quality_group {
+        Some((k, c)) => (Some(*k), Some(c.as_str())),
+        None => (None, None),
+    };
+    let rows = report.rows_of(kind, column);
+    ui.horizontal(|ui| {
+        let button = ui.add_enabled(
+            !rows.is_empty(),
+            egui::Button::new(format!(
+                "{} ({})",
+                pick("Mostra in Progetti", "Show in Projects"),
+                lang.count(rows.len(), Noun::Row)
+            )),
+        );
+        if button.clicked() {
+            out.intents.push(Intent::ShowRows(rows.clone()));
+        }
+        if rows.is_empty() {
+            ui.label(
+                egui::RichText::new(pick(
+                    "Righe escluse: non sono tra i progetti.",
+                    "Excluded rows: they are not among the projects.",
+                ))
+                .weak(),
+            );
+        }
+    });
+}
+
+/// The problems one by one (virtualised: only the visible rows are laid out).
+fn findings(ui: &mut egui::Ui, state: &AppState, report: &QualityReport, out: &mut Output) {
+    let lang = state.settings.lang;
+    let pick = |it: &str, en: &str| lang.pick_owned(it, en);
+    let shown: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            state
+                .quality_group
+                .as_ref()
+                .is_none_or(|(k, c)| f.kind == *k && &f.column == c)
+        })
+        .collect();
+    let show_rows = pick("Mostra in Progetti", "Show in Projects");
+    TableBuilder::new(ui)
+        .id_salt("quality-findings")
+        .striped(true)
+        .resizable(true)
+        .column(Column::initial(190.0).at_least(80.0).clip(true))
+        .column(Column::initial(55.0).at_least(40.0))
+        .column(Column::initial(150.0).at_least(60.0).clip(true))
+        .column(Column::initial(170.0).at_least(60.0).clip(true))
+        .column(Column::initial(220.0).at_least(80.0).clip(true))
+        .column(Column::remainder().at_least(80.0).clip(true))
+        .header(22.0, |mut h| {
+            for title in [
+                pick("Fonte", "Source"),
+                pick("Riga", "Row"),
+                pick("Colonna", "Column"),
+                pick("Valore", "Value"),
+                pick("Problema", "Problem"),
+                pick("Forse", "Perhaps"),
+            ] {
+                h.col(|ui| {
+                    ui.strong(title);
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(22.0, shown.len(), |mut row| {
+                let f = shown[row.index()];
+                row.col(|ui| {
+                    ui.label(&f.source).on_hover_text(match &f.sheet {
+                        Some(sheet) => format!("{} › {sheet}", f.file),
+                        None => f.file.clone(),
+                    });
+                });
+                row.col(|ui| {
+                    ui.label(f.row.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(&f.column);
+                });
+                row.col(|ui| {
+                    let raw = if f.raw.is_empty() { "—" } else { &f.raw };
+                    match f.row_key() {
+                        Some(key) => {
+                            if ui.link(raw).on_hover_text(&show_rows).clicked() {
+                                out.intents.push(Intent::ShowRows(vec![key]));
+                            }
+                        }
+                        None => {
+                            ui.label(raw);
+                        }
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(lang.problem(f.kind));
+                });
+                row.col(|ui| {
+                    if let Some(hint) = &f.hint {
+                        ui.label(hint);
+                    }
+                });
+            });
+        });
+}
