@@ -673,3 +673,47 @@ fn dates_outside_the_plausible_years_are_problems_not_values() {
     let d = load_paths(&[path], &narrow).unwrap();
     assert_eq!(d.problems.height(), 3, "{}", d.problems);
 }
+
+#[test]
+fn a_source_mapping_applies_to_that_source_only_and_can_unmap_a_field() {
+    let xlsx = sample("wecare_misura1.xlsx");
+    let csv = sample("progetti_welfare_comunita.csv");
+    let plain = load_paths(&[xlsx.clone(), csv.clone()], &LoadOptions::default()).unwrap();
+    let key = cruscotto::data::load::source_key(&plain.sources[0].origin);
+    let mut mapping = cruscotto::data::Mapping::default();
+    mapping.set(
+        cruscotto::data::Field::AmountGranted,
+        "Spesa rendicontata (€)",
+    );
+    mapping.set(cruscotto::data::Field::LeadBody, "");
+    let options = LoadOptions {
+        source_mappings: [(key, mapping)].into_iter().collect(),
+        ..LoadOptions::default()
+    };
+    let d = load_paths(&[xlsx, csv], &options).unwrap();
+    let wecare = d
+        .table
+        .clone()
+        .lazy()
+        .filter(col("source").eq(lit(d.sources[0].label.clone())))
+        .collect()
+        .unwrap();
+    let granted: f64 = wecare
+        .column("amount_granted")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert!(close(granted, spec_total("wecare_misura1", "spent")));
+    assert_eq!(wecare.column("lead_body").unwrap().null_count(), 22);
+    // The other source keeps its own mapping.
+    let seeds = d.table.height() - wecare.height();
+    assert_eq!(seeds, 12);
+    assert!(
+        d.sources[1]
+            .mapping
+            .header_for(cruscotto::data::Field::LeadBody)
+            .is_some()
+    );
+}

@@ -951,3 +951,54 @@ fn snapshot_quality() {
     wait_idle(&mut h);
     snapshot_now(&mut h, "quality");
 }
+
+#[test]
+fn editing_a_mapping_in_the_window_reloads_with_new_totals() {
+    let mut h = app();
+    h.query_by_label_contains("Qualità dati").unwrap().click();
+    wait_idle(&mut h);
+    h.get_by_label("wecare_misura1.xlsx › WeCaRe Misura 1 (xlsx) — 22 progetti, 1 problema")
+        .click();
+    h.run_steps(3);
+    h.get_by_label("Importo concesso ← colonna").scroll_to_me();
+    h.run_steps(3);
+    h.get_by_label("Importo concesso ← colonna").click();
+    h.run_steps(3);
+    // The popup lists every column of the file; the last node with the label is its entry.
+    h.query_all_by_label("Spesa rendicontata (€)")
+        .last()
+        .expect("the column is offered")
+        .click();
+    h.run_steps(2);
+    wait_idle(&mut h);
+    // The granted amount of WeCaRe now comes from its spend column.
+    let expected =
+        spec_total("wecare_misura1", "spent") + spec_total("progetti_welfare_comunita", "amount");
+    tab_button(&h, "Panoramica").click();
+    wait_idle(&mut h);
+    h.get_by_label(&euro(expected));
+    // The choice is remembered (settings, saved views) and explained as the user's.
+    let settings = &h.state().state.settings;
+    let mapping = settings
+        .source_mappings
+        .values()
+        .next()
+        .expect("a mapping is saved");
+    assert_eq!(
+        mapping.get(cruscotto::data::Field::AmountGranted),
+        Some("Spesa rendicontata (€)")
+    );
+    let report = h.state().state.quality.clone().unwrap();
+    let wecare = report
+        .sources
+        .iter()
+        .find(|s| s.label.starts_with("wecare"))
+        .unwrap();
+    assert_eq!(
+        wecare
+            .choice(cruscotto::data::Field::AmountGranted)
+            .unwrap()
+            .reason,
+        cruscotto::data::mapping::Reason::User
+    );
+}

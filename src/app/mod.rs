@@ -53,6 +53,13 @@ pub enum Intent {
     ClearAll,
     SetYears(Option<(i32, i32)>),
     SetText(String),
+    /// Feeds `field` of source number `source` from column `header` (`None`: from no column);
+    /// the source is read again in the background and the choice is remembered.
+    SetMapping {
+        source: usize,
+        field: crate::data::Field,
+        header: Option<String>,
+    },
     /// Lists one kind of problem (in a column) in Qualità dati, or all.
     SetQualityGroup(Option<(crate::data::quality::ProblemKind, String)>),
     /// Shows these rows (from Qualità dati) in Progetti, as a filter.
@@ -278,7 +285,11 @@ impl CruscottoApp {
         self.load_generation += 1;
         self.state.loading_since = Some(Instant::now());
         self.state.load_stage = None;
-        self.worker.load(self.load_generation, input);
+        self.worker.load(
+            self.load_generation,
+            input,
+            self.state.settings.source_mappings.clone(),
+        );
     }
 
     fn request_compute(&mut self) {
@@ -639,6 +650,21 @@ impl CruscottoApp {
             Intent::RemoveSource(index) => {
                 if let Some(current) = s.dataset.clone() {
                     self.start_load(LoadInput::Remove(current, index));
+                }
+            }
+            Intent::SetMapping {
+                source,
+                field,
+                header,
+            } => {
+                if let Some(current) = s.dataset.clone()
+                    && let Some(report) = current.sources.get(source)
+                {
+                    let key = crate::data::load::source_key(&report.origin);
+                    let mut mapping = s.settings.source_mappings.remove(&key).unwrap_or_default();
+                    mapping.set(field, header.unwrap_or_default());
+                    s.settings.source_mappings.insert(key, mapping);
+                    self.start_load(LoadInput::Reload(current, source));
                 }
             }
             Intent::ChooseSheet { source, sheet } => {

@@ -77,6 +77,8 @@ pub struct Settings {
     pub project_columns: Vec<ProjectColumn>,
     /// What the Confronta tab compares.
     pub compare: CompareSettings,
+    /// The user's mapping of each source they edited ([`crate::data::load::source_key`]).
+    pub source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
 }
 
 impl Default for Settings {
@@ -92,6 +94,7 @@ impl Default for Settings {
             map_municipalities: false,
             project_columns: ProjectColumn::defaults(),
             compare: CompareSettings::default(),
+            source_mappings: Default::default(),
         }
     }
 }

@@ -25,6 +25,8 @@ pub enum LoadInput {
     Remove(Arc<Dataset>, usize),
     /// Reads another sheet of one source's workbook instead.
     Sheet(Arc<Dataset>, usize, String),
+    /// Reads one source again (its mapping changed).
+    Reload(Arc<Dataset>, usize),
     /// The sources of a saved view, each with its sheet and mapping choices.
     View(Vec<crate::export::view::ViewSource>),
 }
@@ -88,10 +90,20 @@ pub struct Worker {
     outcomes: Receiver<Outcome>,
     outcome_tx: Sender<Outcome>,
     wake: Arc<dyn Fn() + Send + Sync>,
+    /// The generation of the newest load: older ones stop.
+    latest_load: Arc<std::sync::atomic::AtomicU64>,
 }
 
-fn load(input: LoadInput, progress: ProgressSink) -> Result<Loaded, String> {
-    let dataset = read(input, &progress)?;
+/// What every load of the window shares: the user's per-source mappings, and whether it is
+/// still wanted.
+#[derive(Clone, Default)]
+pub struct LoadContext {
+    pub source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
+    pub cancel: crate::data::load::CancelFlag,
+}
+
+fn load(input: LoadInput, progress: ProgressSink, context: LoadContext) -> Result<Loaded, String> {
+    let dataset = read(input, &progress, context)?;
     progress.report(Stage::Preparing);
     Ok(prepare(dataset))
 }
@@ -115,9 +127,15 @@ pub fn prepare(dataset: Dataset) -> Loaded {
     }
 }
 
-fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {
+fn read(
+    input: LoadInput,
+    progress: &ProgressSink,
+    context: LoadContext,
+) -> Result<Dataset, String> {
     let options = LoadOptions {
         progress: progress.clone(),
+        source_mappings: context.source_mappings,
+        cancel: context.cancel,
         ..LoadOptions::default()
     };
     match input {
@@ -133,26 +151,37 @@ fn read(input: LoadInput, progress: &ProgressSink) -> Result<Dataset, String> {
         LoadInput::Remove(current, index) => {
             current.without_source(index).map_err(|e| e.to_string())
         }
-        LoadInput::Sheet(current, index, sheet) => {
-            let Some(source) = current.sources.get(index) else {
-                return Ok((*current).clone());
-            };
-            let file = source.origin.file.clone();
-            let bytes = match std::fs::read(&file) {
-                Ok(bytes) => bytes,
-                Err(e) => data::sample::bytes_of(&file)
-                    .ok_or_else(|| format!("{}: cannot read the file: {e}", file.display()))?,
-            };
-            let options = LoadOptions {
-                sheet: Some(sheet),
-                ..options
-            };
-            let reread =
-                data::load_sources(vec![(file, bytes)], &options).map_err(|e| e.to_string())?;
-            let rest = current.without_source(index).map_err(|e| e.to_string())?;
-            rest.append(reread).map_err(|e| e.to_string())
+        LoadInput::Reload(current, index) => {
+            let sheet = current
+                .sources
+                .get(index)
+                .and_then(|s| s.origin.sheet.clone());
+            reread(&current, index, sheet, options)
         }
+        LoadInput::Sheet(current, index, sheet) => reread(&current, index, Some(sheet), options),
     }
+}
+
+/// One source read again (another sheet, another mapping), the others kept as they are.
+fn reread(
+    current: &Arc<Dataset>,
+    index: usize,
+    sheet: Option<String>,
+    options: LoadOptions,
+) -> Result<Dataset, String> {
+    let Some(source) = current.sources.get(index) else {
+        return Ok((**current).clone());
+    };
+    let file = source.origin.file.clone();
+    let bytes = match std::fs::read(&file) {
+        Ok(bytes) => bytes,
+        Err(e) => data::sample::bytes_of(&file)
+            .ok_or_else(|| format!("{}: cannot read the file: {e}", file.display()))?,
+    };
+    let options = LoadOptions { sheet, ..options };
+    let reread = data::load_sources(vec![(file, bytes)], &options).map_err(|e| e.to_string())?;
+    let rest = current.without_source(index).map_err(|e| e.to_string())?;
+    rest.append(reread).map_err(|e| e.to_string())
 }
 
 /// The message of a caught panic.
@@ -208,11 +237,27 @@ impl Worker {
             outcomes,
             outcome_tx,
             wake,
+            latest_load: Default::default(),
         }
     }
 
-    /// Loads in a background thread.
-    pub fn load(&self, generation: u64, input: LoadInput) {
+    /// Loads in a background thread. A load superseded by a newer one stops at its next step
+    /// (between files, before normalising), so two loads do not hold memory at once.
+    pub fn load(
+        &self,
+        generation: u64,
+        input: LoadInput,
+        source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
+    ) {
+        self.latest_load
+            .store(generation, std::sync::atomic::Ordering::SeqCst);
+        let latest = self.latest_load.clone();
+        let context = LoadContext {
+            source_mappings,
+            cancel: crate::data::load::CancelFlag::new(move || {
+                latest.load(std::sync::atomic::Ordering::SeqCst) != generation
+            }),
+        };
         let tx = self.outcome_tx.clone();
         let wake = self.wake.clone();
         let progress = {
@@ -225,7 +270,7 @@ impl Worker {
         };
         std::thread::spawn(move || {
             let started = Instant::now();
-            let result = guarded(|| load(input, progress)).map(Box::new);
+            let result = guarded(|| load(input, progress, context)).map(Box::new);
             let _ = tx.send(Outcome::Loaded {
                 generation,
                 result,

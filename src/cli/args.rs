@@ -66,6 +66,7 @@ impl LoadArgs {
             programme: self.programme.clone(),
             progress,
             date_window: self.years.unwrap_or_default(),
+            ..LoadOptions::default()
         })
     }
 }

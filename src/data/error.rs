@@ -28,6 +28,8 @@ pub enum LoadError {
         file: PathBuf,
         sheet: Option<String>,
     },
+    #[error("the load was superseded by a newer one")]
+    Cancelled,
     #[error("{file}: column '{header}' given for {field} does not exist (columns: {available})")]
     NoSuchColumn {
         file: PathBuf,

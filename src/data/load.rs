@@ -1,7 +1,9 @@
 //! One or many files → one [`Dataset`]: the canonical table (diagonal concat of every source),
 //! all row-level problems, and a report per source (mapping with reasons, notes, counts).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::*;
 
@@ -27,6 +29,41 @@ pub struct LoadOptions {
     pub progress: ProgressSink,
     /// The years a date may fall in; others are reported as problems.
     pub date_window: DateWindow,
+    /// The user's mapping of particular sources ([`source_key`] → choices), after `overrides`.
+    /// A choice with an empty header means "no column for this field".
+    pub source_mappings: BTreeMap<String, Mapping>,
+    /// Asked between steps: a load nobody waits for any more stops there.
+    pub cancel: CancelFlag,
+}
+
+/// Whether a load has been superseded (a newer load was started).
+#[derive(Clone, Default)]
+pub struct CancelFlag(Option<Arc<dyn Fn() -> bool + Send + Sync>>);
+
+impl CancelFlag {
+    pub fn new(cancelled: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        CancelFlag(Some(Arc::new(cancelled)))
+    }
+
+    pub fn check(&self) -> Result<(), LoadError> {
+        match &self.0 {
+            Some(cancelled) if cancelled() => Err(LoadError::Cancelled),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Debug for CancelFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CancelFlag")
+    }
+}
+
+/// The key of a source in [`LoadOptions::source_mappings`] and in the settings: its resolved
+/// path and its sheet.
+pub fn source_key(origin: &Origin) -> String {
+    let (file, sheet) = identity(origin);
+    format!("{}\u{1f}{}", file.display(), sheet.unwrap_or_default())
 }
 
 /// What happened to one source.
@@ -42,6 +79,8 @@ pub struct SourceReport {
     pub rows: usize,
     pub problems: usize,
     pub notes: Vec<super::note::Note>,
+    /// The first few values of each column, for people choosing a mapping.
+    pub preview: BTreeMap<String, Vec<String>>,
 }
 
 /// The canonical table of funded projects, with its problems and sources.
@@ -160,6 +199,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, L
         .iter()
         .enumerate()
         .map(|(index, p)| {
+            options.cancel.check()?;
             options.progress.report(Stage::Reading {
                 file: p.clone(),
                 index,
@@ -184,6 +224,7 @@ pub fn load_sources(
         .into_iter()
         .enumerate()
         .map(|(index, (p, b))| {
+            options.cancel.check()?;
             options.progress.report(Stage::Reading {
                 file: p.clone(),
                 index,
@@ -206,12 +247,29 @@ fn headers_of(raw: &RawTable) -> Vec<String> {
 
 /// Chooses the mapping of each source: automatic, then the user's overrides where the source has
 /// that header. An override that names a header no source has is an error.
-fn explain_all(raws: &[RawTable], overrides: &Mapping) -> Result<Vec<Explained>, LoadError> {
+fn explain_all(
+    raws: &[RawTable],
+    overrides: &Mapping,
+    per_source: &BTreeMap<String, Mapping>,
+) -> Result<Vec<Explained>, LoadError> {
     let mut explained: Vec<Explained> = raws
         .iter()
         .map(|r| mapping::auto_map(&headers_of(r)))
         .collect();
     for (field, header) in &overrides.fields {
+        if header.is_empty() {
+            // "No column for this field", chosen by the user.
+            for e in explained.iter_mut() {
+                e.choices.retain(|c| c.field != *field);
+                e.choices.push(mapping::Choice {
+                    field: *field,
+                    header: String::new(),
+                    reason: Reason::User,
+                });
+                e.choices.sort_by_key(|c| c.field);
+            }
+            continue;
+        }
         let mut found = false;
         for (raw, e) in raws.iter().zip(explained.iter_mut()) {
             let headers = headers_of(raw);
@@ -245,7 +303,49 @@ fn explain_all(raws: &[RawTable], overrides: &Mapping) -> Result<Vec<Explained>,
             });
         }
     }
+    for (raw, e) in raws.iter().zip(explained.iter_mut()) {
+        let Some(mapping) = per_source.get(&source_key(&raw.origin)) else {
+            continue;
+        };
+        let headers = headers_of(raw);
+        for (field, header) in &mapping.fields {
+            // A column gone from the file since the choice was made: the automatic choice stays.
+            if !header.is_empty() && !headers.contains(header) {
+                continue;
+            }
+            e.choices
+                .retain(|c| c.field != *field && (header.is_empty() || &c.header != header));
+            e.choices.push(mapping::Choice {
+                field: *field,
+                header: header.clone(),
+                reason: Reason::User,
+            });
+        }
+        e.choices.sort_by_key(|c| c.field);
+    }
     Ok(explained)
+}
+
+/// The first `n` filled values of each column, as text.
+fn preview(raw: &RawTable, n: usize) -> BTreeMap<String, Vec<String>> {
+    let head = raw.frame.head(Some(200));
+    headers_of(raw)
+        .into_iter()
+        .filter_map(|h| {
+            let column = head.column(&h).ok()?.cast(&DataType::String).ok()?;
+            let values = column
+                .str()
+                .ok()?
+                .iter()
+                .flatten()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .take(n)
+                .map(str::to_string)
+                .collect();
+            Some((h, values))
+        })
+        .collect()
 }
 
 /// The identity of a source: its file (resolved, so two spellings of one path are one file) and
@@ -357,12 +457,13 @@ fn relabel(table: DataFrame, old: &[String], new: &[String]) -> PolarsResult<Dat
 fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadError> {
     refuse_duplicates(raws.iter().map(|r| &r.origin))?;
     let labels = unique_labels(&raws.iter().map(|r| &r.origin).collect::<Vec<_>>());
-    let explained = explain_all(&raws, &options.overrides)?;
+    let explained = explain_all(&raws, &options.overrides, &options.source_mappings)?;
     let mut tables = Vec::with_capacity(raws.len());
     let mut problems = vec![empty_problems()];
     let mut reports = Vec::with_capacity(raws.len());
     let count = raws.len();
     for (index, (raw, mapping)) in raws.iter().zip(explained).enumerate() {
+        options.cancel.check()?;
         options.progress.report(Stage::Normalising {
             file: raw.origin.file.clone(),
             index,
@@ -388,6 +489,7 @@ fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadE
             rows: table.height(),
             problems: n.problems.height(),
             notes,
+            preview: preview(raw, 3),
         });
         tables.push(table);
         problems.push(n.problems);

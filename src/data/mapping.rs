@@ -108,11 +108,13 @@ impl Explained {
         self.choices.sort_by_key(|c| c.field);
     }
 
+    /// The column that feeds `field`; `None` also when the user chose "no column".
     pub fn header_for(&self, field: Field) -> Option<&str> {
         self.choices
             .iter()
             .find(|c| c.field == field)
             .map(|c| c.header.as_str())
+            .filter(|h| !h.is_empty())
     }
 }
 

@@ -35,6 +35,19 @@ pub struct SourceQuality {
     pub unmapped: Vec<Field>,
     /// Columns kept as extra dimensions.
     pub extra: Vec<String>,
+    /// Every column of the source, in order.
+    pub headers: Vec<String>,
+    /// The first values of each column.
+    pub preview: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl SourceQuality {
+    /// The column feeding `field` and why, when one does.
+    pub fn choice(&self, field: Field) -> Option<&Choice> {
+        self.choices
+            .iter()
+            .find(|c| c.field == field && !c.header.is_empty())
+    }
 }
 
 /// One thing wrong with one row.
@@ -161,13 +174,20 @@ fn source_quality(s: &SourceReport) -> SourceQuality {
         .iter()
         .map(|c| c.header.as_str())
         .collect();
+    let choices = s
+        .mapping
+        .choices
+        .iter()
+        .filter(|c| !c.header.is_empty())
+        .cloned()
+        .collect();
     SourceQuality {
         label: s.label.clone(),
         format: s.origin.format,
         rows: s.rows,
         sheets: s.sheets.clone(),
         notes: s.notes.clone(),
-        choices: s.mapping.choices.clone(),
+        choices,
         unmapped,
         extra: s
             .headers
@@ -175,6 +195,8 @@ fn source_quality(s: &SourceReport) -> SourceQuality {
             .filter(|h| !used.contains(&h.as_str()))
             .cloned()
             .collect(),
+        headers: s.headers.clone(),
+        preview: s.preview.clone(),
     }
 }
 

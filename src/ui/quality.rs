@@ -45,7 +45,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
     egui::ScrollArea::vertical()
         .id_salt("quality-sources")
         .max_height(ui.available_height() * 0.42)
-        .show(ui, |ui| sources(ui, report, lang));
+        .show(ui, |ui| sources(ui, report, lang, out));
     ui.separator();
     if report.findings.is_empty() {
         ui.label(pick(
@@ -59,10 +59,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
     findings(ui, state, report, out);
 }
 
-/// Per source: rows, notes, the columns used and why, fields not found, extra columns.
-fn sources(ui: &mut egui::Ui, report: &QualityReport, lang: Lang) {
+/// Per source: rows, notes, and the mapping editor — for every field, the column that feeds it
+/// (changeable), why it was chosen, and the first values of that column.
+fn sources(ui: &mut egui::Ui, report: &QualityReport, lang: Lang, out: &mut Output) {
     let pick = |it: &str, en: &str| lang.pick_owned(it, en);
-    for s in &report.sources {
+    for (index, s) in report.sources.iter().enumerate() {
         let problems = report
             .findings
             .iter()
@@ -82,29 +83,7 @@ fn sources(ui: &mut egui::Ui, report: &QualityReport, lang: Lang) {
                 for note in &s.notes {
                     ui.label(format!("• {}", lang.note(note)));
                 }
-                egui::Grid::new(("mapping", &s.label))
-                    .striped(true)
-                    .num_columns(3)
-                    .show(ui, |ui| {
-                        ui.strong(pick("Campo", "Field"));
-                        ui.strong(pick("Colonna del file", "Column of the file"));
-                        ui.strong(pick("Perché", "Why"));
-                        ui.end_row();
-                        for c in &s.choices {
-                            ui.label(lang.field(c.field));
-                            ui.label(&c.header);
-                            ui.label(egui::RichText::new(lang.reason(&c.reason)).weak());
-                            ui.end_row();
-                        }
-                    });
-                if !s.unmapped.is_empty() {
-                    let names: Vec<&str> = s.unmapped.iter().map(|f| lang.field(*f)).collect();
-                    ui.label(format!(
-                        "{}: {}",
-                        pick("Campi non trovati", "Fields not found"),
-                        names.join(", ")
-                    ));
-                }
+                mapping_editor(ui, index, s, lang, out);
                 if !s.extra.is_empty() {
                     ui.label(format!(
                         "{}: {}",
@@ -246,5 +225,71 @@ fn findings(ui: &mut egui::Ui, state: &AppState, report: &QualityReport, out: &m
                     }
                 });
             });
+        });
+}
+
+/// Field ← column, with the reason and a preview; choosing another column re-reads the source.
+fn mapping_editor(
+    ui: &mut egui::Ui,
+    index: usize,
+    s: &crate::query::quality::SourceQuality,
+    lang: Lang,
+    out: &mut Output,
+) {
+    let pick = |it: &str, en: &str| lang.pick_owned(it, en);
+    let none = pick("— nessuna —", "— none —");
+    egui::Grid::new(("mapping", &s.label))
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            ui.strong(pick("Campo", "Field"));
+            ui.strong(pick("Colonna del file", "Column of the file"));
+            ui.strong(pick("Perché", "Why"));
+            ui.strong(pick("Primi valori", "First values"));
+            ui.end_row();
+            for field in crate::data::Field::ALL {
+                let choice = s.choice(field);
+                let current = choice.map(|c| c.header.clone());
+                ui.label(lang.field(field));
+                let name = format!("{} ← {}", lang.field(field), pick("colonna", "column"));
+                let combo = egui::ComboBox::from_id_salt(("map", index, field.name()))
+                    .selected_text(current.clone().unwrap_or_else(|| none.clone()))
+                    .width(220.0)
+                    .show_ui(ui, |ui| {
+                        if ui.selectable_label(current.is_none(), &none).clicked()
+                            && current.is_some()
+                        {
+                            out.intents.push(Intent::SetMapping {
+                                source: index,
+                                field,
+                                header: None,
+                            });
+                        }
+                        for header in &s.headers {
+                            let chosen = current.as_deref() == Some(header.as_str());
+                            if ui.selectable_label(chosen, header).clicked() && !chosen {
+                                out.intents.push(Intent::SetMapping {
+                                    source: index,
+                                    field,
+                                    header: Some(header.clone()),
+                                });
+                            }
+                        }
+                    });
+                combo
+                    .response
+                    .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, &name));
+                ui.label(
+                    egui::RichText::new(choice.map(|c| lang.reason(&c.reason)).unwrap_or_default())
+                        .weak(),
+                );
+                let values = current
+                    .as_ref()
+                    .and_then(|h| s.preview.get(h))
+                    .map(|v| v.join(" · "))
+                    .unwrap_or_default();
+                ui.add(egui::Label::new(egui::RichText::new(values).weak()).truncate());
+                ui.end_row();
+            }
         });
 }
