@@ -723,6 +723,118 @@ impl Lang {
         self.pick(it, kind.describe())
     }
 
+    /// Why a file could not be loaded, in one line that names the file.
+    pub fn load_error(self, error: &crate::data::LoadError) -> String {
+        use crate::data::LoadError as E;
+        if self == Lang::En {
+            return error.to_string();
+        }
+        let name = |p: &std::path::Path| p.display().to_string();
+        match error {
+            E::Io { file, source } => {
+                format!("{}: impossibile leggere il file: {source}", name(file))
+            }
+            E::Empty { file } => format!("{}: il file è vuoto", name(file)),
+            E::Binary { file } => format!(
+                "{}: contenuto binario: non è un foglio di calcolo, un file Parquet o una tabella \
+                 di testo",
+                name(file)
+            ),
+            E::Damaged {
+                file,
+                format,
+                detail,
+            } => format!(
+                "{}: impossibile aprirlo come {format}: il file è danneggiato o troncato \
+                 ({detail})",
+                name(file)
+            ),
+            E::Password { file } => format!(
+                "{}: la cartella di lavoro è protetta da password: aprila in Excel o LibreOffice \
+                 e salvane una copia senza password",
+                name(file)
+            ),
+            E::TooLarge {
+                file,
+                inflated_mb,
+                limit_mb,
+            } => format!(
+                "{}: una volta decompressa occuperebbe {} MB, oltre il limite di {} MB (file \
+                 danneggiato o «zip bomb»): non aperto",
+                name(file),
+                crate::format::count(*inflated_mb as usize),
+                crate::format::count(*limit_mb as usize)
+            ),
+            E::TooManyCells { file, sheet, limit } => format!(
+                "{}: foglio '{sheet}': più di {} celle piene, il limite per una cartella di \
+                 lavoro: salvalo come CSV o Parquet",
+                name(file),
+                crate::format::count(*limit)
+            ),
+            E::TooWide {
+                file,
+                sheet,
+                rows,
+                columns,
+                far_cell,
+                limit,
+            } => format!(
+                "{}: foglio '{sheet}': le celle piene occupano {} righe × {} colonne (fino a \
+                 {far_cell}), oltre il limite di {} celle: cancella le celle isolate lontane \
+                 dalla tabella",
+                name(file),
+                crate::format::count(*rows),
+                crate::format::count(*columns),
+                crate::format::count(*limit)
+            ),
+            E::Ragged { file, width } => format!(
+                "{}: righe irregolari: una riga ha più campi delle {width} colonne \
+                 dell'intestazione; controlla separatore e virgolette",
+                name(file)
+            ),
+            E::NotParquet { file, detail } => {
+                format!("{}: non è un file Parquet leggibile ({detail})", name(file))
+            }
+            E::Unreadable { file, reason } => format!("{}: {reason}", name(file)),
+            E::NoSuchSheet {
+                file,
+                sheet,
+                available,
+            } => format!(
+                "{}: foglio '{sheet}' non trovato (fogli: {available})",
+                name(file)
+            ),
+            E::SheetWithoutTable { file, sheet } => format!(
+                "{}: il foglio '{sheet}' non contiene una tabella (una riga di intestazione e \
+                 righe di dati)",
+                name(file)
+            ),
+            E::NoTable { file, available } => format!(
+                "{}: nessun foglio contiene una tabella (fogli: {available})",
+                name(file)
+            ),
+            E::AlreadyOpen { file, sheet } => format!(
+                "{}: già aperto{}",
+                name(file),
+                sheet
+                    .as_ref()
+                    .map(|s| format!(" (foglio '{s}')"))
+                    .unwrap_or_default()
+            ),
+            E::Cancelled => "caricamento sostituito da uno più recente".to_string(),
+            E::NoSuchColumn {
+                file,
+                field,
+                header,
+                available,
+            } => format!(
+                "{}: la colonna '{header}' indicata per {field} non esiste (colonne: \
+                 {available})",
+                name(file)
+            ),
+        }
+    }
+
     /// A remark of the loader about a source.
     pub fn note(self, note: &crate::data::note::Note) -> String {
         use crate::data::note::{Note, join};

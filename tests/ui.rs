@@ -282,7 +282,10 @@ fn choosing_a_sheet_without_a_table_says_so() {
     h.get_by_label("Note").click();
     wait_for_error(&mut h);
     let error = &h.state().state.errors[0];
-    assert!(error.contains("sheet 'Note' holds no table"), "{error}");
+    assert!(
+        error.contains("il foglio 'Note' non contiene una tabella"),
+        "{error}"
+    );
     assert!(error.contains("wecare_misura1.xlsx"), "{error}");
     h.get_by_label("Non riesco ad aprire il file");
 }
@@ -299,7 +302,7 @@ fn opening_only_bad_files_leaves_a_clear_empty_state() {
         });
     wait_for_error(&mut h);
     assert!(
-        h.query_all_by_label_contains("vuoto.csv: the file is empty")
+        h.query_all_by_label_contains("vuoto.csv: il file è vuoto")
             .count()
             >= 1
     );

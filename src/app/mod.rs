@@ -289,6 +289,7 @@ impl CruscottoApp {
             self.load_generation,
             input,
             self.state.settings.source_mappings.clone(),
+            self.state.settings.lang,
         );
     }
 

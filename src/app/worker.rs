@@ -100,6 +100,8 @@ pub struct Worker {
 pub struct LoadContext {
     pub source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
     pub cancel: crate::data::load::CancelFlag,
+    /// The language errors are told in.
+    pub lang: crate::i18n::Lang,
 }
 
 fn load(input: LoadInput, progress: ProgressSink, context: LoadContext) -> Result<Loaded, String> {
@@ -132,6 +134,8 @@ fn read(
     progress: &ProgressSink,
     context: LoadContext,
 ) -> Result<Dataset, String> {
+    let lang = context.lang;
+    let say = |e: crate::data::LoadError| lang.load_error(&e);
     let options = LoadOptions {
         progress: progress.clone(),
         source_mappings: context.source_mappings,
@@ -139,11 +143,11 @@ fn read(
         ..LoadOptions::default()
     };
     match input {
-        LoadInput::Sample => data::sample::load_with(&options).map_err(|e| e.to_string()),
-        LoadInput::Open(paths) => data::load_paths(&paths, &options).map_err(|e| e.to_string()),
+        LoadInput::Sample => data::sample::load_with(&options).map_err(say),
+        LoadInput::Open(paths) => data::load_paths(&paths, &options).map_err(say),
         LoadInput::Add(current, paths) => {
-            let added = data::load_paths(&paths, &options).map_err(|e| e.to_string())?;
-            current.append(added).map_err(|e| e.to_string())
+            let added = data::load_paths(&paths, &options).map_err(say)?;
+            current.append(added).map_err(say)
         }
         LoadInput::View(sources) => {
             crate::export::view::load_sources(&sources, progress).map_err(|e| e.to_string())
@@ -156,9 +160,11 @@ fn read(
                 .sources
                 .get(index)
                 .and_then(|s| s.origin.sheet.clone());
-            reread(&current, index, sheet, options)
+            reread(&current, index, sheet, options, lang)
         }
-        LoadInput::Sheet(current, index, sheet) => reread(&current, index, Some(sheet), options),
+        LoadInput::Sheet(current, index, sheet) => {
+            reread(&current, index, Some(sheet), options, lang)
+        }
     }
 }
 
@@ -168,7 +174,9 @@ fn reread(
     index: usize,
     sheet: Option<String>,
     options: LoadOptions,
+    lang: crate::i18n::Lang,
 ) -> Result<Dataset, String> {
+    let say = |e: crate::data::LoadError| lang.load_error(&e);
     let Some(source) = current.sources.get(index) else {
         return Ok((**current).clone());
     };
@@ -179,9 +187,9 @@ fn reread(
             .ok_or_else(|| format!("{}: cannot read the file: {e}", file.display()))?,
     };
     let options = LoadOptions { sheet, ..options };
-    let reread = data::load_sources(vec![(file, bytes)], &options).map_err(|e| e.to_string())?;
+    let reread = data::load_sources(vec![(file, bytes)], &options).map_err(say)?;
     let rest = current.without_source(index).map_err(|e| e.to_string())?;
-    rest.append(reread).map_err(|e| e.to_string())
+    rest.append(reread).map_err(say)
 }
 
 /// The message of a caught panic.
@@ -248,11 +256,13 @@ impl Worker {
         generation: u64,
         input: LoadInput,
         source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
+        lang: crate::i18n::Lang,
     ) {
         self.latest_load
             .store(generation, std::sync::atomic::Ordering::SeqCst);
         let latest = self.latest_load.clone();
         let context = LoadContext {
+            lang,
             source_mappings,
             cancel: crate::data::load::CancelFlag::new(move || {
                 latest.load(std::sync::atomic::Ordering::SeqCst) != generation

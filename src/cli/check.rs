@@ -13,7 +13,8 @@ use crate::query::quality::{QualityReport, report};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<(), String> {
     let options = args.load.options()?;
-    let dataset = load_paths(&args.files, &options).map_err(|e| e.to_string())?;
+    let lang = Lang::from(args.lang);
+    let dataset = load_paths(&args.files, &options).map_err(|e| lang.load_error(&e))?;
     if let Some(path) = &args.save_mapping
         && let Some(first) = dataset.sources.first()
     {

@@ -29,14 +29,14 @@ impl Loaded {
         lang: LangArg,
     ) -> Result<Loaded, String> {
         let options = load.options()?;
-        let dataset = load_paths(files, &options).map_err(|e| e.to_string())?;
+        let lang = Lang::from(lang);
+        let dataset = load_paths(files, &options).map_err(|e| lang.load_error(&e))?;
         let filters = filters.filters(&dataset.table)?;
         let colors = ColorMap::with(
             programmes_by_amount(&dataset.table)
                 .iter()
                 .map(String::as_str),
         );
-        let lang = Lang::from(lang);
         Ok(Loaded {
             provenance: Provenance::of(&dataset, &filters, lang),
             dataset,

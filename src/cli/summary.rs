@@ -10,7 +10,8 @@ use crate::query::summary::{Summary, summarise_filtered};
 
 pub fn run(args: &SummaryArgs, out: &mut dyn Write) -> Result<(), String> {
     let options = args.load.options()?;
-    let dataset = load_paths(&args.files, &options).map_err(|e| e.to_string())?;
+    let lang = Lang::from(args.lang);
+    let dataset = load_paths(&args.files, &options).map_err(|e| lang.load_error(&e))?;
     let by = args.by.as_deref().unwrap_or("programme");
     let filters = args.filters.filters(&dataset.table)?;
     let summary =

@@ -1,4 +1,6 @@
-//! Load errors: always name the file and say what is wrong in one line.
+//! Load errors: always name the file and say what is wrong in one line. `Display` is the English
+//! wording; the window and the command line word them in the user's language
+//! ([`crate::i18n::Lang::load_error`]). What a library said is kept as a detail, as it said it.
 
 use std::path::PathBuf;
 
@@ -13,6 +15,57 @@ pub enum LoadError {
     },
     #[error("{file}: the file is empty")]
     Empty { file: PathBuf },
+    #[error("{file}: binary content: not a spreadsheet, a Parquet file or a text table")]
+    Binary { file: PathBuf },
+    #[error("{file}: cannot open as {format}: the file is damaged or truncated ({detail})")]
+    Damaged {
+        file: PathBuf,
+        format: &'static str,
+        detail: String,
+    },
+    #[error(
+        "{file}: the workbook is protected by a password: open it in Excel or LibreOffice and \
+         save a copy without a password"
+    )]
+    Password { file: PathBuf },
+    #[error(
+        "{file}: the workbook would inflate to {inflated_mb} MB, more than the limit of \
+         {limit_mb} MB (a damaged file or a zip bomb): not opened"
+    )]
+    TooLarge {
+        file: PathBuf,
+        inflated_mb: u64,
+        limit_mb: u64,
+    },
+    #[error(
+        "{file}: sheet '{sheet}': more than {limit} filled cells, the limit for a workbook: save \
+         it as CSV or Parquet"
+    )]
+    TooManyCells {
+        file: PathBuf,
+        sheet: String,
+        limit: usize,
+    },
+    #[error(
+        "{file}: sheet '{sheet}': the filled cells span {rows} rows × {columns} columns (up to \
+         {far_cell}), more than the limit of {limit} cells: delete the stray cells far from the \
+         table"
+    )]
+    TooWide {
+        file: PathBuf,
+        sheet: String,
+        rows: usize,
+        columns: usize,
+        far_cell: String,
+        limit: usize,
+    },
+    #[error(
+        "{file}: ragged rows: a row has more fields than the {width} columns of the header; \
+         check the delimiter and quotes"
+    )]
+    Ragged { file: PathBuf, width: usize },
+    #[error("{file}: not a readable Parquet file ({detail})")]
+    NotParquet { file: PathBuf, detail: String },
     #[error("{file}: {reason}")]
     Unreadable { file: PathBuf, reason: String },
     #[error("{file}: sheet '{sheet}' not found (sheets: {available})")]
@@ -21,6 +74,8 @@ pub enum LoadError {
         sheet: String,
         available: String,
     },
+    #[error("{file}: sheet '{sheet}' holds no table (a header row and data rows)")]
+    SheetWithoutTable { file: PathBuf, sheet: String },
     #[error("{file}: no sheet holds a table (sheets: {available})")]
     NoTable { file: PathBuf, available: String },
     #[error("{}: already open{}", file.display(), sheet.as_ref().map(|s| format!(" (sheet '{s}')")).unwrap_or_default())]

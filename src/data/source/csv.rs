@@ -139,10 +139,9 @@ fn ensure_text(path: &Path, text: &str) -> Result<(), LoadError> {
         .filter(|c| (c.is_control() && !matches!(c, '\t' | '\r' | '\n')) || **c == '\u{FFFD}')
         .count();
     if head.contains(&'\0') || bad * 100 > head.len().max(1) {
-        return Err(LoadError::unreadable(
-            path,
-            "binary content: not a spreadsheet, a Parquet file or a text table",
-        ));
+        return Err(LoadError::Binary {
+            file: path.to_path_buf(),
+        });
     }
     Ok(())
 }
@@ -215,13 +214,10 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
 fn csv_error(path: &Path, width: usize, e: PolarsError) -> LoadError {
     let msg = e.to_string();
     if msg.contains("more fields") || msg.contains("ragged") {
-        LoadError::unreadable(
-            path,
-            format!(
-                "ragged rows: a row has more fields than the {width} columns of the header; \
-                 check the delimiter and quotes"
-            ),
-        )
+        LoadError::Ragged {
+            file: path.to_path_buf(),
+            width,
+        }
     } else {
         LoadError::unreadable(
             path,

@@ -11,7 +11,10 @@ use crate::data::error::LoadError;
 pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
     let frame = ParquetReader::new(Cursor::new(bytes))
         .finish()
-        .map_err(|e| LoadError::unreadable(path, format!("not a readable Parquet file: {e}")))?;
+        .map_err(|e| LoadError::NotParquet {
+            file: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
     let frame = frame
         .with_row_index(ROW.into(), Some(1))
         .map_err(|e| LoadError::unreadable(path, e.to_string()))?;

@@ -46,14 +46,10 @@ impl Book {
                 .map_err(|e| e.to_string()),
             Format::Csv | Format::Parquet => unreachable!("not a workbook format"),
         };
-        opened.map_err(|e| {
-            LoadError::unreadable(
-                path,
-                format!(
-                    "cannot open as {}: the file is damaged or truncated ({e})",
-                    format.label()
-                ),
-            )
+        opened.map_err(|detail| LoadError::Damaged {
+            file: path.to_path_buf(),
+            format: format.label(),
+            detail,
         })
     }
 
@@ -69,10 +65,12 @@ impl Book {
     /// The cells of a sheet. xlsx and xlsb are streamed cell by cell under the caps (calamine's
     /// own reader would allocate the whole grid up to the farthest cell first); xls is bounded by
     /// its format (65.536 × 256) and calamine caps ods itself.
-    fn range(&mut self, sheet: &str) -> Result<Range<Data>, String> {
+    fn range(&mut self, sheet: &str) -> Result<Range<Data>, SheetError> {
         match self {
             Book::Xlsx(b) => {
-                let mut cells = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                let mut cells = b
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
                 capped_range(|| {
                     cells
                         .next_cell()
@@ -85,7 +83,9 @@ impl Book {
                 })
             }
             Book::Xlsb(b) => {
-                let mut cells = b.worksheet_cells_reader(sheet).map_err(|e| e.to_string())?;
+                let mut cells = b
+                    .worksheet_cells_reader(sheet)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
                 capped_range(|| {
                     cells
                         .next_cell()
@@ -97,8 +97,12 @@ impl Book {
                         .map_err(|e| e.to_string())
                 })
             }
-            Book::Xls(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
-            Book::Ods(b) => b.worksheet_range(sheet).map_err(|e| e.to_string()),
+            Book::Xls(b) => b
+                .worksheet_range(sheet)
+                .map_err(|e| SheetError::Read(e.to_string())),
+            Book::Ods(b) => b
+                .worksheet_range(sheet)
+                .map_err(|e| SheetError::Read(e.to_string())),
         }
     }
 }
@@ -110,13 +114,50 @@ pub const MAX_GRID: usize = 60_000_000;
 /// At most this many bytes once a zipped workbook (xlsx, xlsb, ods) is inflated.
 pub const MAX_UNZIPPED: u64 = 1 << 30;
 
+/// Why a sheet's cells could not be read.
+enum SheetError {
+    Read(String),
+    TooManyCells,
+    TooWide {
+        rows: usize,
+        columns: usize,
+        far_cell: String,
+    },
+}
+
+impl SheetError {
+    fn into_load_error(self, path: &Path, sheet: &str) -> LoadError {
+        let (file, sheet) = (path.to_path_buf(), sheet.to_string());
+        match self {
+            SheetError::Read(e) => LoadError::unreadable(path, format!("sheet '{sheet}': {e}")),
+            SheetError::TooManyCells => LoadError::TooManyCells {
+                file,
+                sheet,
+                limit: MAX_CELLS,
+            },
+            SheetError::TooWide {
+                rows,
+                columns,
+                far_cell,
+            } => LoadError::TooWide {
+                file,
+                sheet,
+                rows,
+                columns,
+                far_cell,
+                limit: MAX_GRID,
+            },
+        }
+    }
+}
+
 /// A sheet's cells read one by one, refused past [`MAX_CELLS`] or [`MAX_GRID`].
 fn capped_range(
     mut next: impl FnMut() -> Result<Option<Cell<Data>>, String>,
-) -> Result<Range<Data>, String> {
+) -> Result<Range<Data>, SheetError> {
     let mut cells = Vec::new();
     let (mut rows, mut cols) = ((u32::MAX, 0u32), (u32::MAX, 0u32));
-    while let Some(cell) = next()? {
+    while let Some(cell) = next().map_err(SheetError::Read)? {
         if matches!(cell.get_value(), Data::Empty) {
             continue;
         }
@@ -125,23 +166,22 @@ fn capped_range(
         cols = (cols.0.min(c), cols.1.max(c));
         cells.push(cell);
         if cells.len() > MAX_CELLS {
-            return Err(format!(
-                "more than {} filled cells, the limit for a workbook: save it as CSV or Parquet",
-                crate::format::count(MAX_CELLS)
-            ));
+            return Err(SheetError::TooManyCells);
         }
     }
     if !cells.is_empty() {
         let height = (rows.1 - rows.0) as usize + 1;
         let width = (cols.1 - cols.0) as usize + 1;
         if height.saturating_mul(width) > MAX_GRID {
-            return Err(format!(
-                "the filled cells span {height} rows × {width} columns (up to {}{}), more than \
-                 the limit of {} cells: delete the stray cells far from the table",
-                crate::data::detect::column_letter(cols.1 as usize),
-                rows.1 + 1,
-                crate::format::count(MAX_GRID)
-            ));
+            return Err(SheetError::TooWide {
+                rows: height,
+                columns: width,
+                far_cell: format!(
+                    "{}{}",
+                    crate::data::detect::column_letter(cols.1 as usize),
+                    rows.1 + 1
+                ),
+            });
         }
     }
     Ok(Range::from_sparse(cells))
@@ -161,15 +201,11 @@ fn refuse_zip_bomb(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
         }
     }
     if total > MAX_UNZIPPED {
-        return Err(LoadError::unreadable(
-            path,
-            format!(
-                "the workbook would inflate to {} MB, more than the limit of {} MB (a damaged \
-                 file or a zip bomb): not opened",
-                total >> 20,
-                MAX_UNZIPPED >> 20
-            ),
-        ));
+        return Err(LoadError::TooLarge {
+            file: path.to_path_buf(),
+            inflated_mb: total >> 20,
+            limit_mb: MAX_UNZIPPED >> 20,
+        });
     }
     Ok(())
 }
@@ -183,11 +219,9 @@ fn refuse_encrypted(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
         .collect();
     let head = &bytes[..bytes.len().min(1 << 20)];
     if head.windows(name.len()).any(|w| w == name.as_slice()) {
-        return Err(LoadError::unreadable(
-            path,
-            "the workbook is protected by a password: open it in Excel or LibreOffice and save \
-             a copy without a password",
-        ));
+        return Err(LoadError::Password {
+            file: path.to_path_buf(),
+        });
     }
     Ok(())
 }
@@ -240,7 +274,7 @@ pub(super) fn read(
     for name in &candidates {
         let range = book
             .range(name)
-            .map_err(|e| LoadError::unreadable(path, format!("cannot read sheet '{name}': {e}")))?;
+            .map_err(|e| e.into_load_error(path, name))?;
         if let Some(mut table) = table_from_range(path, format, name, &range)? {
             table.sheets = sheets.clone();
             if !skipped.is_empty() {
@@ -251,10 +285,10 @@ pub(super) fn read(
         skipped.push(name.clone());
     }
     match sheet {
-        Some(wanted) => Err(LoadError::unreadable(
-            path,
-            format!("sheet '{wanted}' holds no table (a header row and data rows)"),
-        )),
+        Some(wanted) => Err(LoadError::SheetWithoutTable {
+            file: path.to_path_buf(),
+            sheet: wanted.to_string(),
+        }),
         None => Err(LoadError::NoTable {
             file: path.to_path_buf(),
             available: sheets.join(", "),
