@@ -511,3 +511,53 @@ fn compare_lead_bodies_as_table_and_csv_and_unknown_values() {
     );
     assert_eq!(err.trim().lines().count(), 1);
 }
+
+#[test]
+fn a_real_category_called_altri_is_a_value_not_a_bucket() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("altri.csv");
+    std::fs::write(
+        &file,
+        "Titolo;Ente capofila;Importo\nA;Altri;1.000\nB;Altri;2.000\nC;;4.000\nD;Comune di Bra;8.000\n",
+    )
+    .unwrap();
+    let json = summary_json(&[
+        "summary",
+        "--by",
+        "lead_body",
+        "--format",
+        "json",
+        path(&file),
+    ]);
+    let groups = json["groups"].as_array().unwrap();
+    let find = |kind: &str, key: &str| {
+        groups
+            .iter()
+            .find(|g| g["kind"] == kind && g["key"] == key)
+            .unwrap_or_else(|| panic!("no {kind} group '{key}' in {json}"))
+    };
+    assert_eq!(find("value", "Altri")["amount"].as_f64(), Some(3000.0));
+    assert_eq!(
+        find("missing", "(non indicato)")["amount"].as_f64(),
+        Some(4000.0)
+    );
+    // Filtering on the real value keeps its projects only; an empty value selects the missing.
+    let only = summary_json(&[
+        "summary",
+        "--filter",
+        "lead_body=Altri",
+        "--format",
+        "json",
+        path(&file),
+    ]);
+    assert_eq!(only["total_amount"].as_f64(), Some(3000.0));
+    let missing = summary_json(&[
+        "summary",
+        "--filter",
+        "lead_body=",
+        "--format",
+        "json",
+        path(&file),
+    ]);
+    assert_eq!(missing["total_amount"].as_f64(), Some(4000.0));
+}

@@ -1005,3 +1005,20 @@ fn editing_a_mapping_in_the_window_reloads_with_new_totals() {
         cruscotto::data::mapping::Reason::User
     );
 }
+
+#[test]
+fn a_hostile_file_in_the_window_gives_its_reason_not_a_crash() {
+    let protected = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/protetto_da_password.xlsx");
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), vec![protected.clone()])
+        });
+    wait_for_error(&mut h);
+    let error = h.state().state.errors.join("\n");
+    assert!(error.contains("protetto_da_password.xlsx"), "{error}");
+    assert!(error.contains("protetta da password"), "{error}");
+    // The window still answers: the sample can be opened from the empty state.
+    assert!(h.state().state.loading_since.is_none());
+}
