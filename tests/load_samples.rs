@@ -115,12 +115,7 @@ fn extra_columns_are_kept_and_can_be_grouped_by_their_header() {
 #[test]
 fn totals_row_is_excluded_and_reported() {
     let d = load_file(&sample("wecare_misura1.xlsx")).unwrap();
-    let notes = d.sources[0]
-        .notes
-        .iter()
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let notes = notes_of(&d.sources[0]);
     assert!(notes.contains("totals row excluded (row 27)"), "{notes}");
     let kinds = strings(&d.problems, "problem");
     assert_eq!(
@@ -212,12 +207,7 @@ fn seed_projects_ods_match_the_specification() {
 fn seed_projects_windows_1252_csv_match_the_specification() {
     let d = load_file(&sample("progetti_welfare_comunita.csv")).unwrap();
     check_seeds(&d.table, &d.problems);
-    let notes = d.sources[0]
-        .notes
-        .iter()
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let notes = notes_of(&d.sources[0]);
     assert!(notes.contains("Windows-1252"), "{notes}");
     assert!(notes.contains("delimiter ';'"), "{notes}");
     assert!(notes.contains("totals row excluded"), "{notes}");

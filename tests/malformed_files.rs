@@ -4,7 +4,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::sample;
+use common::{notes_of, sample};
 use cruscotto::data::load::load_file;
 use cruscotto::data::source::{ReadOptions, read_bytes};
 use proptest::prelude::*;
@@ -84,12 +84,7 @@ fn wrong_extension_is_read_by_content_and_reported() {
     let path = write(dir.path(), "progetti.csv", &bytes);
     let d = load_file(&path).unwrap();
     assert_eq!(d.table.height(), 22);
-    let notes = d.sources[0]
-        .notes
-        .iter()
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let notes = notes_of(&d.sources[0]);
     assert!(
         notes.contains("the name says .csv but the content is xlsx"),
         "{notes}"

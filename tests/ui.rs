@@ -883,6 +883,16 @@ fn app_with_files(files: Vec<std::path::PathBuf>) -> Harness<'static, CruscottoA
     h
 }
 
+fn shown_projects(h: &Harness<'_, CruscottoApp>) -> usize {
+    h.state()
+        .state
+        .dashboard
+        .as_ref()
+        .unwrap()
+        .projects
+        .height()
+}
+
 #[test]
 fn quality_tab_lists_problems_and_shows_their_rows_in_projects() {
     let dir = tempfile::tempdir().unwrap();
@@ -919,29 +929,11 @@ fn quality_tab_lists_problems_and_shows_their_rows_in_projects() {
     h.get_by_label("Righe da Qualità dati: 1 riga  ×");
     h.get_by_label("Doposcuola diffuso");
     assert!(h.query_by_label("Orti condivisi").is_none());
-    assert_eq!(
-        h.state()
-            .state
-            .dashboard
-            .as_ref()
-            .unwrap()
-            .projects
-            .height(),
-        1
-    );
+    assert_eq!(shown_projects(&h), 1);
     // Removing the chip brings every project back.
     h.get_by_label("Righe da Qualità dati: 1 riga  ×").click();
     wait_idle(&mut h);
-    assert_eq!(
-        h.state()
-            .state
-            .dashboard
-            .as_ref()
-            .unwrap()
-            .projects
-            .height(),
-        5
-    );
+    assert_eq!(shown_projects(&h), 5);
 }
 
 #[test]

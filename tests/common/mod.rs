@@ -132,3 +132,14 @@ pub fn pdf_text(bytes: &[u8], page: u32) -> String {
     let doc = lopdf::Document::load_mem(bytes).expect("a valid PDF");
     doc.extract_text(&[page]).expect("text").replace('\n', "")
 }
+
+/// A source's notes, one per line, in English.
+#[allow(dead_code)]
+pub fn notes_of(source: &cruscotto::data::SourceReport) -> String {
+    source
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

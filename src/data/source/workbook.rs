@@ -15,6 +15,21 @@ use crate::data::note::Note;
 
 type Bytes = Cursor<Vec<u8>>;
 
+/// The cells of `sheet` from a calamine reader that streams them (xlsx, xlsb), under the caps.
+macro_rules! stream_cells {
+    ($book:expr, $sheet:expr) => {{
+        let mut cells = $book
+            .worksheet_cells_reader($sheet)
+            .map_err(|e| SheetError::Read(e.to_string()))?;
+        capped_range(|| {
+            cells
+                .next_cell()
+                .map(|c| c.map(|c| Cell::new(c.get_position(), Data::from(c.get_value().clone()))))
+                .map_err(|e| e.to_string())
+        })
+    }};
+}
+
 /// An open workbook of any supported kind.
 enum Book {
     Xlsx(Xlsx<Bytes>),
@@ -67,36 +82,8 @@ impl Book {
     /// its format (65.536 × 256) and calamine caps ods itself.
     fn range(&mut self, sheet: &str) -> Result<Range<Data>, SheetError> {
         match self {
-            Book::Xlsx(b) => {
-                let mut cells = b
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| SheetError::Read(e.to_string()))?;
-                capped_range(|| {
-                    cells
-                        .next_cell()
-                        .map(|c| {
-                            c.map(|c| {
-                                Cell::new(c.get_position(), Data::from(c.get_value().clone()))
-                            })
-                        })
-                        .map_err(|e| e.to_string())
-                })
-            }
-            Book::Xlsb(b) => {
-                let mut cells = b
-                    .worksheet_cells_reader(sheet)
-                    .map_err(|e| SheetError::Read(e.to_string()))?;
-                capped_range(|| {
-                    cells
-                        .next_cell()
-                        .map(|c| {
-                            c.map(|c| {
-                                Cell::new(c.get_position(), Data::from(c.get_value().clone()))
-                            })
-                        })
-                        .map_err(|e| e.to_string())
-                })
-            }
+            Book::Xlsx(b) => stream_cells!(b, sheet),
+            Book::Xlsb(b) => stream_cells!(b, sheet),
             Book::Xls(b) => b
                 .worksheet_range(sheet)
                 .map_err(|e| SheetError::Read(e.to_string())),
