@@ -735,6 +735,15 @@ impl Lang {
                 format!("{}: impossibile leggere il file: {source}", name(file))
             }
             E::Empty { file } => format!("{}: il file è vuoto", name(file)),
+            E::NotATable { file } => format!(
+                "{}: non è un foglio di calcolo, un CSV o un file Parquet (rinominalo .csv per \
+                 leggerlo come tabella di testo)",
+                name(file)
+            ),
+            E::EmptyFolder { file } => format!(
+                "{}: nessun foglio di calcolo, CSV o file Parquet in questa cartella",
+                name(file)
+            ),
             E::Binary { file } => format!(
                 "{}: contenuto binario: non è un foglio di calcolo, un file Parquet o una tabella \
                  di testo",
@@ -873,6 +882,11 @@ impl Lang {
                 join(rows)
             ),
             (Lang::It, Note::NoDataRows) => "nessuna riga di dati sotto l'intestazione".into(),
+            (Lang::It, Note::FolderSkipped(path)) => format!(
+                "{} saltato: non è un foglio di calcolo, un CSV o un file Parquet, né una \
+                 cartella che ne contenga",
+                path.display()
+            ),
         }
     }
 

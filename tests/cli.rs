@@ -561,3 +561,20 @@ fn a_real_category_called_altri_is_a_value_not_a_bucket() {
     ]);
     assert_eq!(missing["total_amount"].as_f64(), Some(4000.0));
 }
+
+#[test]
+fn every_entry_of_the_sample_folder_can_be_given_at_once() {
+    // As a shell expands `sample_data/*`: the files, README.md and the `source/` folder of
+    // specifications (both skipped).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let mut entries: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    let mut args = vec!["summary", "--format", "json"];
+    args.extend(entries.iter().map(String::as_str));
+    let json = summary_json(&args);
+    // The xlsx and the Parquet of WeCaRe, the csv and the ods of the seeds.
+    assert_eq!(json["rows"], 2 * 22 + 2 * 12);
+}

@@ -707,3 +707,72 @@ fn a_source_mapping_applies_to_that_source_only_and_can_unmap_a_field() {
             .is_some()
     );
 }
+
+#[test]
+fn a_folder_of_partitioned_parquet_is_one_dataset_with_its_partition_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("progetti");
+    for (year, titles, amounts) in [
+        ("2020", ["A", "B"], [1000.0, 2000.0]),
+        ("2021", ["C", "D"], [4000.0, 8000.0]),
+    ] {
+        let part = root.join(format!("anno={year}"));
+        std::fs::create_dir_all(&part).unwrap();
+        let mut frame = df!("Titolo" => titles, "Importo" => amounts).unwrap();
+        let file = std::fs::File::create(part.join("part-0.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut frame).unwrap();
+    }
+    std::fs::write(root.join("_SUCCESS"), b"").unwrap();
+    let d = load_paths(&[root], &LoadOptions::default()).unwrap();
+    assert_eq!(d.sources.len(), 1);
+    assert_eq!(d.table.height(), 4);
+    let total: f64 = d
+        .table
+        .column("amount_granted")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap();
+    assert!(close(total, 15_000.0));
+    // The partition column is kept as an extra dimension.
+    let in_2021 = d
+        .table
+        .clone()
+        .lazy()
+        .filter(col("anno").cast(DataType::String).eq(lit("2021")))
+        .select([col("amount_granted").sum()])
+        .collect()
+        .unwrap();
+    let in_2021 = in_2021
+        .column("amount_granted")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .get(0);
+    assert_eq!(in_2021, Some(12_000.0));
+}
+
+#[test]
+fn a_folder_of_files_opens_every_readable_file_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["wecare_misura1.xlsx", "progetti_welfare_comunita.csv"] {
+        std::fs::copy(sample(name), dir.path().join(name)).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("schemi")).unwrap();
+    std::fs::write(dir.path().join("schemi/spec.json"), b"{}").unwrap();
+    std::fs::write(dir.path().join("LEGGIMI.md"), b"# note").unwrap();
+    let d = load_paths(
+        &[dir.path().to_path_buf(), dir.path().join("schemi")],
+        &LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(d.sources.len(), 2);
+    assert_eq!(d.table.height(), 34);
+    let notes = notes_of(&d.sources[0]);
+    assert!(notes.contains("schemi skipped"), "{notes}");
+    assert!(
+        !notes.contains("LEGGIMI"),
+        "inside a folder, only table files are read"
+    );
+}

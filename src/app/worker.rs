@@ -181,13 +181,22 @@ fn reread(
         return Ok((**current).clone());
     };
     let file = source.origin.file.clone();
-    let bytes = match std::fs::read(&file) {
-        Ok(bytes) => bytes,
-        Err(e) => data::sample::bytes_of(&file)
-            .ok_or_else(|| format!("{}: cannot read the file: {e}", file.display()))?,
-    };
     let options = LoadOptions { sheet, ..options };
-    let reread = data::load_sources(vec![(file, bytes)], &options).map_err(say)?;
+    let reread = if file.is_dir() {
+        // A Parquet dataset folder.
+        data::load_paths(&[file], &options).map_err(say)?
+    } else {
+        let bytes = match std::fs::read(&file) {
+            Ok(bytes) => bytes,
+            Err(source) => data::sample::bytes_of(&file).ok_or_else(|| {
+                say(crate::data::LoadError::Io {
+                    file: file.clone(),
+                    source,
+                })
+            })?,
+        };
+        data::load_sources(vec![(file, bytes)], &options).map_err(say)?
+    };
     let rest = current.without_source(index).map_err(|e| e.to_string())?;
     rest.append(reread).map_err(say)
 }

@@ -15,6 +15,12 @@ pub enum LoadError {
     },
     #[error("{file}: the file is empty")]
     Empty { file: PathBuf },
+    #[error("{file}: no spreadsheet, CSV or Parquet file in this folder")]
+    EmptyFolder { file: PathBuf },
+    #[error(
+        "{file}: not a spreadsheet, CSV or Parquet file (rename it .csv to read it as a text table)"
+    )]
+    NotATable { file: PathBuf },
     #[error("{file}: binary content: not a spreadsheet, a Parquet file or a text table")]
     Binary { file: PathBuf },
     #[error("{file}: cannot open as {format}: the file is damaged or truncated ({detail})")]

@@ -189,8 +189,23 @@ impl Dataset {
     }
 }
 
-/// Loads files from disk.
+/// Loads files from disk. A folder stands for the readable files in it, or is one Parquet
+/// dataset (see [`source::folder`]); a folder with nothing readable is skipped and noted.
 pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadError> {
+    let inputs = source::folder::expand(paths)?;
+    let mut dataset = load_files(&inputs.paths, options)?;
+    if let Some(first) = dataset.sources.first_mut() {
+        first.notes.extend(
+            inputs
+                .skipped
+                .into_iter()
+                .map(super::note::Note::FolderSkipped),
+        );
+    }
+    Ok(dataset)
+}
+
+fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadError> {
     let read = ReadOptions {
         sheet: options.sheet.clone(),
     };

@@ -30,6 +30,8 @@ pub enum Note {
     TotalsExcluded(Vec<u32>),
     /// The header has no data rows below it.
     NoDataRows,
+    /// An input skipped: a folder holding nothing readable, or a file that is not a table.
+    FolderSkipped(std::path::PathBuf),
 }
 
 impl fmt::Display for Note {
@@ -67,6 +69,11 @@ impl fmt::Display for Note {
                 join(rows)
             ),
             Note::NoDataRows => write!(f, "no data rows below the header"),
+            Note::FolderSkipped(path) => write!(
+                f,
+                "{} skipped: not a spreadsheet, CSV or Parquet file, nor a folder holding one",
+                path.display()
+            ),
         }
     }
 }

@@ -5,6 +5,7 @@
 //! CSV reader, Parquet through polars.
 
 mod csv;
+pub mod folder;
 mod parquet;
 mod workbook;
 
@@ -130,6 +131,10 @@ pub struct ReadOptions {
 
 /// Reads a file from disk. The file is only read, never written.
 pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadError> {
+    if path.is_dir() {
+        // A folder of Parquet files (see [`folder`]): one dataset with its partition columns.
+        return parquet::read_dataset(path);
+    }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         file: path.to_path_buf(),
         source,
