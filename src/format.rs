@@ -71,6 +71,22 @@ pub fn euro_compact(value: f64) -> String {
 }
 
 /// A count with Italian grouping: `1.000.000`.
+/// A size in bytes for people: `512 B`, `3,2 MB`, `1,5 GB`.
+pub fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "kB", "MB", "GB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{} {}", number_it(value, 1), UNITS[unit])
+    }
+}
+
 pub fn count(n: usize) -> String {
     number_it(n as f64, 0)
 }

@@ -776,3 +776,48 @@ fn a_folder_of_files_opens_every_readable_file_in_it() {
         "inside a folder, only table files are read"
     );
 }
+
+#[test]
+fn a_file_opened_again_comes_from_the_cache_until_it_or_its_mapping_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progetti.csv");
+    std::fs::copy(sample("progetti_welfare_comunita.csv"), &file).unwrap();
+    let options = LoadOptions {
+        cache: Some(cruscotto::data::cache::Cache::at(dir.path().join("cache"))),
+        ..LoadOptions::default()
+    };
+    let first = load_paths(std::slice::from_ref(&file), &options).unwrap();
+    assert!(!first.sources[0].cached);
+    let again = load_paths(std::slice::from_ref(&file), &options).unwrap();
+    assert!(again.sources[0].cached, "the second open reads the cache");
+    assert!(again.table.equals_missing(&first.table));
+    assert!(again.problems.equals_missing(&first.problems));
+    assert_eq!(again.sources[0].mapping, first.sources[0].mapping);
+    assert_eq!(again.sources[0].notes, first.sources[0].notes);
+    // Another mapping is another entry.
+    let remapped = LoadOptions {
+        overrides: {
+            let mut m = cruscotto::data::Mapping::default();
+            m.set(cruscotto::data::Field::LeadBody, "Partner");
+            m
+        },
+        ..options.clone()
+    };
+    assert!(
+        !load_paths(std::slice::from_ref(&file), &remapped)
+            .unwrap()
+            .sources[0]
+            .cached
+    );
+    // A changed file is read again: never a stale table.
+    let mut text = std::fs::read(&file).unwrap();
+    text.extend_from_slice(b"\n");
+    std::fs::write(&file, &text).unwrap();
+    let changed = load_paths(std::slice::from_ref(&file), &options).unwrap();
+    assert!(!changed.sources[0].cached);
+    // Cleared, it is empty.
+    let cache = options.cache.as_ref().unwrap();
+    assert!(cache.size() > 0);
+    assert!(cache.clear().unwrap() > 0);
+    assert_eq!(cache.size(), 0);
+}

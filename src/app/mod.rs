@@ -83,6 +83,8 @@ pub enum Intent {
     SetMapMunicipalities(bool),
     DismissError(usize),
     ToggleAbout,
+    /// Empties the cache of interpreted files.
+    ClearCache,
     /// A chart's menu: copy, save, export.
     Chart {
         chart: ChartId,
@@ -178,6 +180,10 @@ pub struct AppState {
     /// Exports running in the background.
     pub exporting: usize,
     pub notices: Vec<Notice>,
+    /// Where interpreted files are kept to open them again quickly.
+    pub cache: Option<crate::data::cache::Cache>,
+    /// The cache's size when Informazioni was opened.
+    pub cache_size: Option<u64>,
     /// The data-quality report of the loaded data.
     pub quality: Option<Arc<crate::query::quality::QualityReport>>,
     /// The finding group shown in Qualità dati (kind and column), if one is chosen.
@@ -237,6 +243,8 @@ impl CruscottoApp {
                 selected: None,
                 sort: ProjectSort::default(),
                 about_open: false,
+                cache: crate::data::cache::Cache::user(),
+                cache_size: None,
                 year_bounds: None,
                 bar_centres: HashMap::new(),
                 chart_rects: HashMap::new(),
@@ -290,6 +298,7 @@ impl CruscottoApp {
             input,
             self.state.settings.source_mappings.clone(),
             self.state.settings.lang,
+            self.state.cache.clone(),
         );
     }
 
@@ -754,7 +763,23 @@ impl CruscottoApp {
                     s.errors.remove(i);
                 }
             }
-            Intent::ToggleAbout => s.about_open = !s.about_open,
+            Intent::ToggleAbout => {
+                s.about_open = !s.about_open;
+                s.cache_size = s.cache.as_ref().map(|c| c.size());
+            }
+            Intent::ClearCache => {
+                if let Some(cache) = &s.cache {
+                    let text = match cache.clear() {
+                        Ok(freed) => s.settings.lang.pick_owned(
+                            &format!("Cache svuotata: {} liberati", crate::format::bytes(freed)),
+                            &format!("Cache cleared: {} freed", crate::format::bytes(freed)),
+                        ),
+                        Err(e) => format!("{}: {e}", cache.dir().display()),
+                    };
+                    s.notices.push(Notice { text, error: false });
+                    s.cache_size = Some(cache.size());
+                }
+            }
             Intent::Chart { chart, action } => self.chart_action(chart, action),
             Intent::EditPictureExport(dialog) => s.picture_dialog = dialog,
             Intent::ExportPicture => {

@@ -102,6 +102,8 @@ pub struct LoadContext {
     pub cancel: crate::data::load::CancelFlag,
     /// The language errors are told in.
     pub lang: crate::i18n::Lang,
+    /// Where interpreted files are kept.
+    pub cache: Option<crate::data::cache::Cache>,
 }
 
 fn load(input: LoadInput, progress: ProgressSink, context: LoadContext) -> Result<Loaded, String> {
@@ -140,6 +142,7 @@ fn read(
         progress: progress.clone(),
         source_mappings: context.source_mappings,
         cancel: context.cancel,
+        cache: context.cache,
         ..LoadOptions::default()
     };
     match input {
@@ -266,11 +269,13 @@ impl Worker {
         input: LoadInput,
         source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
         lang: crate::i18n::Lang,
+        cache: Option<crate::data::cache::Cache>,
     ) {
         self.latest_load
             .store(generation, std::sync::atomic::Ordering::SeqCst);
         let latest = self.latest_load.clone();
         let context = LoadContext {
+            cache,
             lang,
             source_mappings,
             cancel: crate::data::load::CancelFlag::new(move || {

@@ -32,6 +32,9 @@ pub struct LoadArgs {
     /// problems and left out.
     #[arg(long, value_name = "FIRST-LAST", value_parser = parse_years)]
     pub years: Option<DateWindow>,
+    /// Read and interpret every file again, without the cache of files already seen.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 impl LoadArgs {
@@ -66,6 +69,11 @@ impl LoadArgs {
             programme: self.programme.clone(),
             progress,
             date_window: self.years.unwrap_or_default(),
+            cache: if self.no_cache {
+                None
+            } else {
+                crate::data::cache::Cache::user()
+            },
             ..LoadOptions::default()
         })
     }

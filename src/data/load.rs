@@ -8,6 +8,8 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use super::error::LoadError;
+pub use super::identity::{identity, source_key, unique_labels};
+use super::identity::{refuse_duplicates, relabel};
 use super::mapping::{self, Explained, Mapping, Reason};
 use super::normalise::{fold_variants, normalise};
 use super::parse::dates::DateWindow;
@@ -34,6 +36,8 @@ pub struct LoadOptions {
     pub source_mappings: BTreeMap<String, Mapping>,
     /// Asked between steps: a load nobody waits for any more stops there.
     pub cancel: CancelFlag,
+    /// Where interpreted files are kept, to open them again quickly (none: always read).
+    pub cache: Option<super::cache::Cache>,
 }
 
 /// Whether a load has been superseded (a newer load was started).
@@ -59,13 +63,6 @@ impl std::fmt::Debug for CancelFlag {
     }
 }
 
-/// The key of a source in [`LoadOptions::source_mappings`] and in the settings: its resolved
-/// path and its sheet.
-pub fn source_key(origin: &Origin) -> String {
-    let (file, sheet) = identity(origin);
-    format!("{}\u{1f}{}", file.display(), sheet.unwrap_or_default())
-}
-
 /// What happened to one source.
 #[derive(Debug, Clone)]
 pub struct SourceReport {
@@ -81,6 +78,8 @@ pub struct SourceReport {
     pub notes: Vec<super::note::Note>,
     /// The first few values of each column, for people choosing a mapping.
     pub preview: BTreeMap<String, Vec<String>>,
+    /// Taken from the cache of interpreted files, not read again.
+    pub cached: bool,
 }
 
 /// The canonical table of funded projects, with its problems and sources.
@@ -205,25 +204,60 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, L
     Ok(dataset)
 }
 
+/// Files from disk: each one from the cache when it holds it, otherwise read, interpreted and
+/// kept in the cache for next time.
 fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadError> {
     let read = ReadOptions {
         sheet: options.sheet.clone(),
     };
     let count = paths.len();
-    let raws = paths
-        .iter()
-        .enumerate()
-        .map(|(index, p)| {
-            options.cancel.check()?;
-            options.progress.report(Stage::Reading {
-                file: p.clone(),
-                index,
-                count,
+    // Per path: its cache key, and what the cache holds for it.
+    let mut keys: Vec<Option<String>> = Vec::with_capacity(count);
+    let mut hits: Vec<Option<Piece>> = Vec::with_capacity(count);
+    let mut raws = Vec::new();
+    for (index, p) in paths.iter().enumerate() {
+        options.cancel.check()?;
+        options.progress.report(Stage::Reading {
+            file: p.clone(),
+            index,
+            count,
+        });
+        let key = options
+            .cache
+            .as_ref()
+            .and_then(|_| super::cache::Cache::key(p, options));
+        let hit = options
+            .cache
+            .as_ref()
+            .zip(key.as_deref())
+            .and_then(|(cache, key)| cache.get(key))
+            .map(|c| Piece {
+                table: c.table,
+                problems: c.problems,
+                report: c.report,
             });
-            source::read_path(p, &read)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    load_raw(raws, options)
+        if hit.is_none() {
+            raws.push(source::read_path(p, &read)?);
+        }
+        keys.push(key);
+        hits.push(hit);
+    }
+    let mut fresh = normalise_all(raws, options)?.into_iter();
+    let mut pieces = Vec::with_capacity(count);
+    for (key, hit) in keys.into_iter().zip(hits) {
+        let piece = match hit {
+            Some(piece) => piece,
+            None => {
+                let piece = fresh.next().expect("one fresh piece per file not cached");
+                if let (Some(cache), Some(key)) = (&options.cache, key) {
+                    cache.put(&key, &piece.table, &piece.problems, &piece.report);
+                }
+                piece
+            }
+        };
+        pieces.push(piece);
+    }
+    assemble(pieces, options)
 }
 
 /// Loads files given as bytes (the embedded sample, files dropped on the window).
@@ -363,120 +397,26 @@ fn preview(raw: &RawTable, n: usize) -> BTreeMap<String, Vec<String>> {
         .collect()
 }
 
-/// The identity of a source: its file (resolved, so two spellings of one path are one file) and
-/// its sheet.
-pub fn identity(origin: &Origin) -> (PathBuf, Option<String>) {
-    let file = std::fs::canonicalize(&origin.file).unwrap_or_else(|_| origin.file.clone());
-    (file, origin.sheet.clone())
-}
-
-/// Refuses a source given twice (same file, same sheet).
-fn refuse_duplicates<'a>(origins: impl Iterator<Item = &'a Origin>) -> Result<(), LoadError> {
-    let mut seen = std::collections::HashSet::new();
-    for origin in origins {
-        if !seen.insert(identity(origin)) {
-            return Err(LoadError::AlreadyOpen {
-                file: origin.file.clone(),
-                sheet: origin.sheet.clone(),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// A name for each source, unique among them: the file name (and sheet), followed by as many
-/// parent folders as it takes to tell apart files of the same name ("progetti.xlsx (2024/)").
-pub fn unique_labels(origins: &[&Origin]) -> Vec<String> {
-    let base: Vec<String> = origins.iter().map(|o| o.label()).collect();
-    let folders = |o: &Origin, depth: usize| -> String {
-        let parents: Vec<String> = o
-            .file
-            .parent()
-            .map(|p| {
-                p.components()
-                    .filter_map(|c| match c {
-                        std::path::Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let from = parents.len().saturating_sub(depth);
-        parents[from..]
-            .iter()
-            .map(|p| format!("{p}/"))
-            .collect::<String>()
-    };
-    let with_folders = |o: &Origin, depth: usize| -> String {
-        let name = o
-            .file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let dir = folders(o, depth);
-        let dir = if dir.is_empty() {
-            "./".to_string()
-        } else {
-            dir
-        };
-        match &o.sheet {
-            Some(sheet) => format!("{name} ({dir}) › {sheet}"),
-            None => format!("{name} ({dir})"),
-        }
-    };
-    let mut labels = base.clone();
-    for (i, origin) in origins.iter().enumerate() {
-        let clashing: Vec<usize> = (0..origins.len()).filter(|&j| base[j] == base[i]).collect();
-        if clashing.len() < 2 {
-            continue;
-        }
-        let deepest = clashing
-            .iter()
-            .map(|&j| origins[j].file.components().count())
-            .max()
-            .unwrap_or(1);
-        let depth = (1..=deepest)
-            .find(|&depth| {
-                let mine = with_folders(origin, depth);
-                clashing
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .all(|&j| with_folders(origins[j], depth) != mine)
-            })
-            .unwrap_or(deepest);
-        labels[i] = with_folders(origin, depth);
-    }
-    labels
-}
-
-/// The table with its `source` values renamed from `old` to `new` labels.
-fn relabel(table: DataFrame, old: &[String], new: &[String]) -> PolarsResult<DataFrame> {
-    let changed: Vec<(&String, &String)> = old.iter().zip(new).filter(|(o, n)| o != n).collect();
-    if changed.is_empty() {
-        return Ok(table);
-    }
-    let from = Series::new(
-        "".into(),
-        changed.iter().map(|(o, _)| o.as_str()).collect::<Vec<_>>(),
-    );
-    let to = Series::new(
-        "".into(),
-        changed.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(),
-    );
-    table
-        .lazy()
-        .with_column(col(SOURCE).replace(lit(from), lit(to)))
-        .collect()
+/// One source interpreted: its canonical rows (named by its base label), its problems, its report.
+struct Piece {
+    table: DataFrame,
+    problems: DataFrame,
+    report: SourceReport,
 }
 
 fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadError> {
-    refuse_duplicates(raws.iter().map(|r| &r.origin))?;
-    let labels = unique_labels(&raws.iter().map(|r| &r.origin).collect::<Vec<_>>());
+    let pieces = normalise_all(raws, options)?;
+    assemble(pieces, options)
+}
+
+/// Maps and normalises each raw table.
+fn normalise_all(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Vec<Piece>, LoadError> {
+    if raws.is_empty() {
+        return Ok(Vec::new());
+    }
     let explained = explain_all(&raws, &options.overrides, &options.source_mappings)?;
-    let mut tables = Vec::with_capacity(raws.len());
-    let mut problems = vec![empty_problems()];
-    let mut reports = Vec::with_capacity(raws.len());
     let count = raws.len();
+    let mut pieces = Vec::with_capacity(count);
     for (index, (raw, mapping)) in raws.iter().zip(explained).enumerate() {
         options.cancel.check()?;
         options.progress.report(Stage::Normalising {
@@ -492,30 +432,55 @@ fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadE
         )?;
         let mut notes = raw.notes.clone();
         notes.extend(n.notes);
-        let label = labels[index].clone();
-        let table = relabel(n.table, &[raw.origin.label()], std::slice::from_ref(&label))
-            .map_err(|e| LoadError::unreadable(&raw.origin.file, e.to_string()))?;
-        reports.push(SourceReport {
+        let report = SourceReport {
             origin: raw.origin.clone(),
-            label,
+            label: raw.origin.label(),
             sheets: raw.sheets.clone(),
             headers: headers_of(raw),
             mapping,
-            rows: table.height(),
+            rows: n.table.height(),
             problems: n.problems.height(),
             notes,
             preview: preview(raw, 3),
+            cached: false,
+        };
+        pieces.push(Piece {
+            table: n.table,
+            problems: n.problems,
+            report,
         });
-        tables.push(table);
-        problems.push(n.problems);
     }
+    Ok(pieces)
+}
+
+/// The pieces as one dataset: a source given twice refused, each named uniquely, then combined.
+fn assemble(pieces: Vec<Piece>, options: &LoadOptions) -> Result<Dataset, LoadError> {
+    refuse_duplicates(pieces.iter().map(|p| &p.report.origin))?;
+    let labels = unique_labels(&pieces.iter().map(|p| &p.report.origin).collect::<Vec<_>>());
+    let first_file = pieces
+        .first()
+        .map(|p| p.report.origin.file.clone())
+        .unwrap_or_default();
     let fail = |e: PolarsError| {
-        let file = raws
-            .first()
-            .map(|r| r.origin.file.clone())
-            .unwrap_or_default();
-        LoadError::unreadable(file, format!("cannot combine the files: {e}"))
+        LoadError::unreadable(first_file.clone(), format!("cannot combine the files: {e}"))
     };
+    let mut tables = Vec::with_capacity(pieces.len());
+    let mut problems = vec![empty_problems()];
+    let mut reports = Vec::with_capacity(pieces.len());
+    for (piece, label) in pieces.into_iter().zip(labels) {
+        let table = relabel(
+            piece.table,
+            std::slice::from_ref(&piece.report.label),
+            std::slice::from_ref(&label),
+        )
+        .map_err(fail)?;
+        tables.push(table);
+        problems.push(piece.problems);
+        reports.push(SourceReport {
+            label,
+            ..piece.report
+        });
+    }
     options.progress.report(Stage::Combining);
     let table = combine(tables).map_err(fail)?;
     let problems = polars::functions::concat_df_diagonal(&problems).map_err(fail)?;

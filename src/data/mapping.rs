@@ -41,7 +41,7 @@ impl Mapping {
 }
 
 /// Why a field got its column.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Reason {
     /// The header equals a known name of the field.
     HeaderMatch(String),
@@ -65,7 +65,7 @@ impl std::fmt::Display for Reason {
 }
 
 /// One explained choice: `amount_granted ← 'Importo finanziato' (header match)`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     pub field: Field,
     pub header: String,
@@ -79,7 +79,7 @@ impl std::fmt::Display for Choice {
 }
 
 /// A mapping with the reason for each field.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explained {
     pub choices: Vec<Choice>,
 }

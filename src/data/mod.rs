@@ -7,8 +7,10 @@
 //! * [`normalise`] applies a mapping to a raw table, producing canonical columns and problems;
 //! * [`load`] ties it together for one or many files, reporting [`progress`] as it goes.
 
+pub mod cache;
 pub mod detect;
 pub mod error;
+pub mod identity;
 pub mod load;
 pub mod mapping;
 pub mod normalise;

@@ -5,12 +5,12 @@
 use std::fmt;
 
 /// One remark about how a source was read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Note {
     /// A text file: its encoding, delimiter and header line (1-based).
     Text {
-        encoding: &'static str,
-        delimiter: &'static str,
+        encoding: String,
+        delimiter: String,
         header_line: usize,
     },
     /// Lines above the header of a text file (titles, blank lines) were skipped.
@@ -22,10 +22,7 @@ pub enum Note {
     /// Sheets without a table, passed over.
     SheetsWithoutTable(Vec<String>),
     /// The file's extension claims another format than its content.
-    ExtensionMismatch {
-        claimed: String,
-        actual: &'static str,
-    },
+    ExtensionMismatch { claimed: String, actual: String },
     /// A totals row (and what followed it) was excluded: these rows.
     TotalsExcluded(Vec<u32>),
     /// The header has no data rows below it.

@@ -125,6 +125,29 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             .show(ui.ctx(), |ui| {
                 ui.heading(format!("Cruscotto {}", env!("CARGO_PKG_VERSION")));
                 ui.label(t.about_text);
+                if let Some(cache) = &state.cache {
+                    ui.separator();
+                    ui.horizontal(|ui| {
+                        ui.label(state.settings.lang.pick_owned(
+                            &format!(
+                                "File già interpretati, per riaprirli più in fretta: {}",
+                                crate::format::bytes(state.cache_size.unwrap_or(0))
+                            ),
+                            &format!(
+                                "Files already interpreted, to reopen them faster: {}",
+                                crate::format::bytes(state.cache_size.unwrap_or(0))
+                            ),
+                        ))
+                        .on_hover_text(cache.dir().display().to_string());
+                        let clear = state
+                            .settings
+                            .lang
+                            .pick_owned("Svuota la cache", "Clear the cache");
+                        if ui.button(clear).clicked() {
+                            out.intents.push(Intent::ClearCache);
+                        }
+                    });
+                }
             });
         if !open {
             out.intents.push(Intent::ToggleAbout);

@@ -192,8 +192,8 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
 
     let mut notes = vec![Note::Text {
-        encoding: encoding.label(),
-        delimiter: delimiter.label(),
+        encoding: encoding.label().to_string(),
+        delimiter: delimiter.label().to_string(),
         header_line: header_line + 1,
     }];
     if header_line > 0 {

@@ -20,7 +20,7 @@ pub use self::csv::{Delimiter, TextEncoding, decode_text, sniff_delimiter};
 pub use self::workbook::list_sheets;
 
 /// The formats Cruscotto reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Format {
     Xlsx,
     Xlsb,
@@ -83,7 +83,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// Where a raw table came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Origin {
     pub file: PathBuf,
     /// The sheet, for workbooks.
@@ -165,7 +165,7 @@ pub fn read_bytes(
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_string(),
-            actual: format.label(),
+            actual: format.label().to_string(),
         });
     }
     let mut table = match format {

@@ -1,0 +1,196 @@
+//! A cache of normalised sources, so that a file opened again is not read and interpreted again:
+//! per source, the canonical table and its problems as Parquet, and what the report needs
+//! (mapping with reasons, notes, sheets, headers, preview) as JSON, in the user's cache folder.
+//!
+//! The key is everything the result depends on — the resolved path, the file's size and
+//! modification time, the sheet asked for, the mappings, the programme name, the plausible years,
+//! the program's version — so an entry is never stale: a changed file or choice is a new key.
+//! Entries are written atomically; an unreadable entry is a miss, never an error.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::load::{LoadOptions, SourceReport};
+use super::mapping::Explained;
+use super::note::Note;
+use super::source::Origin;
+
+/// Bumped when what is cached changes shape.
+const FORMAT: u32 = 1;
+
+/// A folder of cached sources.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// One source as cached.
+pub struct Cached {
+    pub table: DataFrame,
+    pub problems: DataFrame,
+    pub report: SourceReport,
+}
+
+/// What is kept of a [`SourceReport`] besides the tables.
+#[derive(Serialize, Deserialize)]
+struct Meta {
+    origin: Origin,
+    sheets: Vec<String>,
+    headers: Vec<String>,
+    mapping: Explained,
+    notes: Vec<Note>,
+    preview: BTreeMap<String, Vec<String>>,
+}
+
+impl Cache {
+    /// The cache in the user's cache folder (`~/.cache/cruscotto/sources` on Linux,
+    /// `%LOCALAPPDATA%\Cruscotto\cache\sources` on Windows).
+    pub fn user() -> Option<Cache> {
+        let dirs = directories::ProjectDirs::from("it", "Cruscotto", "cruscotto")?;
+        Some(Cache::at(dirs.cache_dir().join("sources")))
+    }
+
+    pub fn at(dir: impl Into<PathBuf>) -> Cache {
+        Cache { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The key of `path` loaded with `options`; `None` when the file cannot be looked at (then it
+    /// is simply read).
+    pub fn key(path: &Path, options: &LoadOptions) -> Option<String> {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() {
+            return None;
+        }
+        let resolved = std::fs::canonicalize(path).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let prefix = format!("{}\u{1f}", resolved.display());
+        let mappings: Vec<(&String, String)> = options
+            .source_mappings
+            .iter()
+            .filter(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, m)| (k, m.to_json()))
+            .collect();
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (
+            FORMAT,
+            env!("CARGO_PKG_VERSION"),
+            resolved.display().to_string(),
+            meta.len(),
+            modified.as_nanos(),
+            &options.sheet,
+            options.overrides.to_json(),
+            mappings,
+            &options.programme,
+            options.date_window.first_year,
+            options.date_window.last_year,
+        )
+            .hash(&mut h);
+        Some(format!("{:016x}", h.finish()))
+    }
+
+    fn path(&self, key: &str, what: &str) -> PathBuf {
+        self.dir.join(format!("{key}.{what}"))
+    }
+
+    /// The cached source under `key`, if there is a whole, readable one.
+    pub fn get(&self, key: &str) -> Option<Cached> {
+        let meta: Meta =
+            serde_json::from_slice(&std::fs::read(self.path(key, "json")).ok()?).ok()?;
+        let read = |what: &str| -> Option<DataFrame> {
+            let file = std::fs::File::open(self.path(key, what)).ok()?;
+            ParquetReader::new(file).finish().ok()
+        };
+        let table = read("table.parquet")?;
+        let problems = read("problems.parquet")?;
+        let report = SourceReport {
+            label: meta.origin.label(),
+            origin: meta.origin,
+            sheets: meta.sheets,
+            headers: meta.headers,
+            mapping: meta.mapping,
+            rows: table.height(),
+            problems: problems.height(),
+            notes: meta.notes,
+            preview: meta.preview,
+            cached: true,
+        };
+        Some(Cached {
+            table,
+            problems,
+            report,
+        })
+    }
+
+    /// Keeps a source under `key`. The tables first, the JSON last: an entry without its JSON is
+    /// a miss.
+    pub fn put(&self, key: &str, table: &DataFrame, problems: &DataFrame, report: &SourceReport) {
+        let _ = self.try_put(key, table, problems, report);
+    }
+
+    fn try_put(
+        &self,
+        key: &str,
+        table: &DataFrame,
+        problems: &DataFrame,
+        report: &SourceReport,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        std::fs::create_dir_all(&self.dir)?;
+        for (what, frame) in [("table.parquet", table), ("problems.parquet", problems)] {
+            let mut bytes = Vec::new();
+            ParquetWriter::new(&mut bytes).finish(&mut frame.clone())?;
+            crate::export::write_atomic(&self.path(key, what), &bytes)?;
+        }
+        let meta = Meta {
+            origin: report.origin.clone(),
+            sheets: report.sheets.clone(),
+            headers: report.headers.clone(),
+            mapping: report.mapping.clone(),
+            notes: report.notes.clone(),
+            preview: report.preview.clone(),
+        };
+        crate::export::write_atomic(&self.path(key, "json"), &serde_json::to_vec(&meta)?)?;
+        Ok(())
+    }
+
+    /// Empties the cache; returns the bytes freed.
+    pub fn clear(&self) -> std::io::Result<u64> {
+        let mut freed = 0;
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Ok(0);
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_file() {
+                freed += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                std::fs::remove_file(path)?;
+            }
+        }
+        Ok(freed)
+    }
+
+    /// The bytes the cache holds.
+    pub fn size(&self) -> u64 {
+        std::fs::read_dir(&self.dir)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0)
+    }
+}
