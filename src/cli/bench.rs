@@ -1,7 +1,8 @@
 //! `cruscotto bench`: times every step from file to dashboard as the window runs them (read,
 //! interpret, combine, prepare, then the dashboard with no filter, one filter, two filters and a
-//! text search) and reports the median over several runs and the process's peak memory. Speed and
-//! memory targets are checked against this report, never inside timed tests.
+//! text search), then opening the files again from the cache of interpreted files, and reports the
+//! median over several runs and the process's peak memory. Speed and memory targets are checked
+//! against this report, never inside timed tests.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use crate::query::Key;
 use crate::query::dashboard::{Request, compute};
 
 /// The steps, in the order they run.
-const STEPS: [&str; 8] = [
+const STEPS: [&str; 10] = [
     "read",
     "interpret",
     "combine",
@@ -27,7 +28,34 @@ const STEPS: [&str; 8] = [
     "dashboard: 1 filter",
     "dashboard: 2 filters",
     "dashboard: text search",
+    "open, no cache",
+    "reopen, from the cache",
 ];
+
+/// Opens the files twice with an empty cache in `dir`: the first open fills it, the second reads
+/// it. Returns both times (file → canonical table).
+fn reopen(
+    files: &[PathBuf],
+    options: &LoadOptions,
+    dir: &std::path::Path,
+) -> Result<[Duration; 2], String> {
+    let cache = crate::data::cache::Cache::at(dir);
+    cache.clear().map_err(|e| e.to_string())?;
+    let options = LoadOptions {
+        cache: Some(cache),
+        ..options.clone()
+    };
+    let started = Instant::now();
+    data::load_paths(files, &options).map_err(|e| e.to_string())?;
+    let first = started.elapsed();
+    let started = Instant::now();
+    let again = data::load_paths(files, &options).map_err(|e| e.to_string())?;
+    let second = started.elapsed();
+    if !again.sources.iter().all(|s| s.cached) {
+        return Err("the second open did not come from the cache".into());
+    }
+    Ok([first, second])
+}
 
 #[derive(Debug, Serialize)]
 struct Step {
@@ -164,11 +192,15 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
     };
     let mut options = args.load.options()?;
     options.progress = ProgressSink::default();
+    // Every step is timed from the file itself; the cache is timed on its own ("reopen").
+    options.cache = None;
+    let cache_dir = folder.path().join("cache");
 
     let mut all: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
     let mut projects = 0;
     for _ in 0..args.runs {
-        let (times, n) = run_once(&files, &options)?;
+        let (mut times, n) = run_once(&files, &options)?;
+        times.extend(reopen(&files, &options, &cache_dir)?);
         projects = n;
         for (slot, t) in all.iter_mut().zip(times) {
             slot.push(t.as_secs_f64());
@@ -243,6 +275,18 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
             }
             let total: f64 = report.steps.iter().take(4).map(|s| s.seconds).sum();
             writeln!(out, "{:<24} {:>9.3}", "file → window (sum)", total)?;
+            let seconds = |name: &str| {
+                report
+                    .steps
+                    .iter()
+                    .find(|s| s.step == name)
+                    .map(|s| s.seconds)
+            };
+            if let (Some(cold), Some(warm)) = (seconds(STEPS[8]), seconds(STEPS[9]))
+                && warm > 0.0
+            {
+                writeln!(out, "{:<24} {:>8.1}×", "reopen speed-up", cold / warm)?;
+            }
             if let Some(mib) = report.peak_memory_mib {
                 writeln!(out, "peak memory              {mib:>9.0} MiB")?;
             }
