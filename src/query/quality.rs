@@ -325,57 +325,94 @@ fn table_rows(table: &DataFrame, columns: &[&str]) -> PolarsResult<(Vec<RowKey>,
 }
 
 /// Projects written twice: the same code, or (without a code) the same title, lead body and
-/// granted amount. Every row of a group after the first is a finding that names the first.
+/// granted amount, compared without regard to case. Every row of a group after the first is a
+/// finding that names the first. One polars pass: only the duplicates come out of it.
 fn duplicates(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
-    let t = &dataset.table;
     let id = Field::Id.name();
     let title = Field::Title.name();
-    let body = Field::LeadBody.name();
-    let amount = Field::AmountGranted.name();
-    let (keys, values) = table_rows(t, &[id, title, body, amount])?;
-    let mut first_seen: HashMap<String, usize> = HashMap::new();
-    let mut out = Vec::new();
-    for (i, key) in keys.iter().enumerate() {
-        let (code, name) = (&values[0][i], &values[1][i]);
-        let (field, raw, identity) = match (code, name) {
-            (Some(code), _) => (
-                Field::Id,
-                code.clone(),
-                format!("id\u{1f}{}", code.to_lowercase()),
-            ),
-            (None, Some(name)) => (
-                Field::Title,
-                name.clone(),
-                format!(
-                    "t\u{1f}{}\u{1f}{}\u{1f}{}",
-                    name.to_lowercase(),
-                    values[2][i].as_deref().unwrap_or("").to_lowercase(),
-                    values[3][i].as_deref().unwrap_or("")
-                ),
-            ),
-            _ => continue,
-        };
-        match first_seen.get(&identity) {
-            None => {
-                first_seen.insert(identity, i);
+    let lower = |name: &str| col(name).cast(DataType::String).str().to_lowercase();
+    let by_code = col(id).is_not_null();
+    let identity = when(by_code.clone())
+        .then(concat_str([lit("id"), lower(id)], "\u{1f}", false))
+        .when(col(title).is_not_null())
+        .then(concat_str(
+            [
+                lit("t"),
+                lower(title),
+                lower(Field::LeadBody.name()).fill_null(lit("")),
+                col(Field::AmountGranted.name())
+                    .cast(DataType::String)
+                    .fill_null(lit("")),
+            ],
+            "\u{1f}",
+            false,
+        ))
+        .otherwise(lit(NULL).cast(DataType::String));
+    let found = dataset
+        .table
+        .clone()
+        .lazy()
+        .select([
+            col(SOURCE),
+            col(SOURCE_ROW),
+            by_code.alias("__by_code"),
+            when(col(id).is_not_null())
+                .then(col(id).cast(DataType::String))
+                .otherwise(col(title).cast(DataType::String))
+                .alias("__raw"),
+            identity.alias("__identity"),
+        ])
+        .with_row_index("__i", None)
+        .filter(col("__identity").is_not_null())
+        .with_columns([
+            col("__i")
+                .first()
+                .over([col("__identity")])?
+                .alias("__first"),
+            col(SOURCE)
+                .first()
+                .over([col("__identity")])?
+                .alias("__first_source"),
+            col(SOURCE_ROW)
+                .first()
+                .over([col("__identity")])?
+                .alias("__first_row"),
+        ])
+        .filter(col("__i").neq(col("__first")))
+        .sort(["__i"], SortMultipleOptions::default())
+        .collect()?;
+    let sources = strings(&found, SOURCE)?;
+    let rows = numbers(&found, SOURCE_ROW)?;
+    let raws = strings(&found, "__raw")?;
+    let first_sources = strings(&found, "__first_source")?;
+    let first_rows = numbers(&found, "__first_row")?;
+    let by_code: Vec<bool> = found
+        .column("__by_code")?
+        .bool()?
+        .iter()
+        .map(|b| b.unwrap_or(false))
+        .collect();
+    Ok((0..found.height())
+        .map(|i| {
+            let source = sources[i].clone().unwrap_or_default();
+            let (file, sheet) = place(dataset, &source);
+            let field = if by_code[i] { Field::Id } else { Field::Title };
+            Finding {
+                kind: ProblemKind::LikelyDuplicate,
+                column: header_of(dataset, &source, field),
+                source,
+                file,
+                sheet,
+                row: rows[i].unwrap_or(0),
+                raw: raws[i].clone().unwrap_or_default(),
+                hint: Some(format!(
+                    "{} #{}",
+                    first_sources[i].as_deref().unwrap_or(""),
+                    first_rows[i].unwrap_or(0)
+                )),
             }
-            Some(&first) => {
-                let (file, sheet) = place(dataset, &key.0);
-                let (first_source, first_row) = &keys[first];
-                out.push(Finding {
-                    kind: ProblemKind::LikelyDuplicate,
-                    source: key.0.clone(),
-                    file,
-                    sheet,
-                    row: key.1,
-                    column: header_of(dataset, &key.0, field),
-                    raw,
-                    hint: Some(format!("{first_source} #{first_row}")),
-                });
-            }
-        }
-    }
-    Ok(out)
+        })
+        .collect())
 }
 
 /// How many times a programme's median grant an amount may be before it is implausible.
@@ -479,6 +516,46 @@ fn unknown_municipalities(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dataset(table: DataFrame) -> Dataset {
+        Dataset {
+            table,
+            problems: crate::data::quality::empty_problems(),
+            sources: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn duplicates_by_code_or_by_title_body_and_amount() {
+        let table = df!(
+            SOURCE => ["a.csv", "a.csv", "b.xlsx", "b.xlsx", "b.xlsx", "b.xlsx"],
+            SOURCE_ROW => [2u32, 3, 2, 3, 4, 5],
+            "id" => [Some("P-1"), None, Some("p-1"), None, None, None],
+            "title" => [Some("Orti"), Some("Casa comune"), Some("Orti bis"), Some("CASA COMUNE"), Some("Casa comune"), None],
+            "lead_body" => [Some("Bra"), Some("Alba"), Some("Bra"), Some("alba"), Some("Alba"), None],
+            "amount_granted" => [Some(1.0), Some(5.0), Some(1.0), Some(5.0), Some(6.0), None],
+        )
+        .unwrap();
+        let found = duplicates(&dataset(table)).unwrap();
+        let got: Vec<(String, u32, String, Option<String>)> = found
+            .into_iter()
+            .map(|f| (f.source, f.row, f.raw, f.hint))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // The same code in another file, written in another case.
+                ("b.xlsx".into(), 2, "p-1".into(), Some("a.csv #2".into())),
+                // Same title, lead body and amount; the row with another amount is not one.
+                (
+                    "b.xlsx".into(),
+                    3,
+                    "CASA COMUNE".into(),
+                    Some("a.csv #3".into())
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn nearest_names_catch_misspellings_only() {
