@@ -187,9 +187,10 @@ pub struct Dashboard {
     pub by_year: ChartData,
     pub explore: ChartData,
     pub facets: Vec<Facet>,
-    pub territory: Vec<TerritoryPoint>,
+    /// Bubbles on the provinces (shared, so the map's hover text holds them without a copy).
+    pub territory: std::sync::Arc<Vec<TerritoryPoint>>,
     /// Bubbles on the municipalities the shipped reference can place.
-    pub municipalities: Vec<TerritoryPoint>,
+    pub municipalities: std::sync::Arc<Vec<TerritoryPoint>>,
     /// Municipality names in the filtered data that the reference cannot place.
     pub unplaced_municipalities: u64,
     pub by_municipality: ChartData,
@@ -451,8 +452,8 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
             .iter()
             .map(|f| facet(&masked, *f))
             .collect::<PolarsResult<_>>()?,
-        territory: territory::provinces(&filtered)?,
-        municipalities: municipality_points,
+        territory: std::sync::Arc::new(territory::provinces(&filtered)?),
+        municipalities: std::sync::Arc::new(municipality_points),
         unplaced_municipalities,
         by_municipality: chart(Dimension::Field(Field::Municipality), Measure::Amount)?,
         projects,

@@ -160,7 +160,8 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         };
         let label_colour = ui.visuals().strong_text_color();
         let halo = ui.visuals().extreme_bg_color;
-        let points = bubbles.clone();
+        // A shared handle: the hover text needs the bubbles after this frame's borrow ends.
+        let points = std::sync::Arc::clone(bubbles);
         let lang = state.settings.lang;
         let share_word = t.share_of_total;
         // Shares of the filtered total (including projects the map cannot place).
@@ -231,14 +232,16 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                     let radius = *radius;
                     let (x, y) = project(p.lat, p.lon);
                     let at = vec![[x, y]];
+                    // Unnamed series: the hover text comes from the nearest bubble, and a name
+                    // would be a string copied per bubble per frame.
                     plot_ui.points(
-                        Points::new(p.name.clone(), at.clone())
+                        Points::new("", at.clone())
                             .radius(radius)
                             .filled(true)
                             .color(accent),
                     );
                     plot_ui.points(
-                        Points::new(p.name.clone(), at)
+                        Points::new("", at)
                             .radius(radius)
                             .filled(false)
                             .color(outline),
