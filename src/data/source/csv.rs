@@ -149,8 +149,8 @@ fn ensure_text(path: &Path, text: &str) -> Result<(), LoadError> {
 /// How many lines are sampled for delimiter and header detection.
 const SAMPLE_LINES: usize = 200;
 
-pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
-    let (text, encoding) = decode_text(bytes);
+pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
+    let (text, encoding) = decode_text(&bytes);
     ensure_text(path, &text)?;
     let sample: Vec<&str> = text.lines().take(SAMPLE_LINES).collect();
     if sample.iter().all(|l| l.trim().is_empty()) {
@@ -173,8 +173,14 @@ pub(super) fn read(path: &Path, bytes: &[u8]) -> Result<RawTable, LoadError> {
         .with_quote_char(Some(b'"'))
         .with_missing_is_null(true)
         .with_truncate_ragged_lines(false);
+    // Text that was already UTF-8 is read from the file's own bytes, not from a copy.
     let utf8: Vec<u8> = match text {
-        Cow::Borrowed(t) => t.as_bytes().to_vec(),
+        Cow::Borrowed(t) => {
+            let skip = bytes.len() - t.len();
+            let mut bytes = bytes;
+            bytes.drain(..skip);
+            bytes
+        }
         Cow::Owned(t) => t.into_bytes(),
     };
     let frame = CsvReadOptions::default()

@@ -169,7 +169,7 @@ pub fn read_bytes(
         });
     }
     let mut table = match format {
-        Format::Csv => csv::read(path, &bytes)?,
+        Format::Csv => csv::read(path, bytes)?,
         Format::Parquet => parquet::read(path, bytes)?,
         Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
             workbook::read(path, bytes, format, options.sheet.as_deref())?
