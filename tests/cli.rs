@@ -354,7 +354,9 @@ fn bench_reports_every_step_for_the_projects_it_generated() {
             "dashboard: no filter",
             "dashboard: 1 filter",
             "dashboard: 2 filters",
-            "dashboard: text search"
+            "dashboard: text search",
+            "open, no cache",
+            "reopen, from the cache"
         ]
     );
     for s in report["steps"].as_array().unwrap() {

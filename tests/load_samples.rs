@@ -821,3 +821,51 @@ fn a_file_opened_again_comes_from_the_cache_until_it_or_its_mapping_changes() {
     assert!(cache.clear().unwrap() > 0);
     assert_eq!(cache.size(), 0);
 }
+
+#[test]
+fn interpreting_only_what_a_question_needs_gives_the_same_answer() {
+    use cruscotto::data::needed::Needed;
+    let files = [
+        sample("wecare_misura1.xlsx"),
+        sample("progetti_welfare_comunita.csv"),
+        sample("progetti_welfare_comunita.ods"),
+        sample("wecare_misura1.parquet"),
+    ];
+    let full = load_paths(&files, &LoadOptions::default()).unwrap();
+    for by in [
+        "province",
+        "region",
+        "programme",
+        "lead_body",
+        "year",
+        "age_groups",
+        "municipality",
+        "Quadrante",
+        "source",
+    ] {
+        let mut needed = Needed::totals();
+        needed.add_name(by);
+        let options = LoadOptions {
+            needed: Some(needed),
+            ..LoadOptions::default()
+        };
+        let part = load_paths(&files, &options).unwrap();
+        let a = summarise(&full.table, Some(by)).unwrap();
+        let b = summarise(&part.table, Some(by)).unwrap();
+        assert_eq!(a.rows, b.rows, "{by}");
+        assert!(close(a.total_amount, b.total_amount), "{by}");
+        assert_eq!(a.groups.len(), b.groups.len(), "{by}");
+        for (x, y) in a.groups.iter().zip(&b.groups) {
+            assert_eq!(x.key, y.key, "{by}");
+            assert!(close(x.amount, y.amount), "{by}: {:?}", x.key);
+        }
+        // Fields the question does not read are left empty.
+        if by != "lead_body" {
+            assert_eq!(
+                part.table.column("lead_body").unwrap().null_count(),
+                part.table.height(),
+                "{by}"
+            );
+        }
+    }
+}

@@ -9,10 +9,17 @@ use crate::i18n::Lang;
 use crate::query::summary::{Summary, summarise_filtered};
 
 pub fn run(args: &SummaryArgs, out: &mut dyn Write) -> Result<(), String> {
-    let options = args.load.options()?;
+    let mut options = args.load.options()?;
     let lang = Lang::from(args.lang);
-    let dataset = load_paths(&args.files, &options).map_err(|e| lang.load_error(&e))?;
     let by = args.by.as_deref().unwrap_or("programme");
+    // Only what this question reads is interpreted: the amounts, the grouping, the filters.
+    let mut needed = crate::data::needed::Needed::totals();
+    needed.add_name(by);
+    for pair in &args.filters.filter {
+        needed.add_name(pair.split_once('=').map_or(pair.as_str(), |(f, _)| f));
+    }
+    options.needed = Some(needed);
+    let dataset = load_paths(&args.files, &options).map_err(|e| lang.load_error(&e))?;
     let filters = args.filters.filters(&dataset.table)?;
     let summary =
         summarise_filtered(&dataset.table, &filters, Some(by)).map_err(|e| e.to_string())?;

@@ -95,6 +95,7 @@ impl Cache {
             &options.programme,
             options.date_window.first_year,
             options.date_window.last_year,
+            options.needed.as_ref().map(|n| n.key()),
         )
             .hash(&mut h);
         Some(format!("{:016x}", h.finish()))

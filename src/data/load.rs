@@ -38,6 +38,8 @@ pub struct LoadOptions {
     pub cancel: CancelFlag,
     /// Where interpreted files are kept, to open them again quickly (none: always read).
     pub cache: Option<super::cache::Cache>,
+    /// Only what a question needs is interpreted (none: everything, as the window needs).
+    pub needed: Option<super::needed::Needed>,
 }
 
 /// Whether a load has been superseded (a newer load was started).
@@ -429,6 +431,7 @@ fn normalise_all(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Vec<Piece
             &mapping,
             options.programme.as_deref(),
             options.date_window,
+            options.needed.as_ref(),
         )?;
         let mut notes = raw.notes.clone();
         notes.extend(n.notes);

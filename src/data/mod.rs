@@ -13,6 +13,7 @@ pub mod error;
 pub mod identity;
 pub mod load;
 pub mod mapping;
+pub mod needed;
 pub mod normalise;
 pub mod note;
 pub mod parse;

@@ -246,6 +246,7 @@ pub fn normalise(
     explained: &Explained,
     programme: Option<&str>,
     window: dates::DateWindow,
+    needed: Option<&super::needed::Needed>,
 ) -> Result<Normalised, LoadError> {
     let origin = &raw.origin;
     let fail =
@@ -256,6 +257,10 @@ pub fn normalise(
 
     let schema = frame.schema().clone();
     let source = |f: Field| -> Option<(String, DataType)> {
+        // A field the question does not need is left empty, not interpreted.
+        if needed.is_some_and(|n| !n.fields.contains(&f)) {
+            return None;
+        }
         let header = explained.header_for(f)?;
         schema.get(header).map(|d| (header.to_string(), d.clone()))
     };
@@ -534,7 +539,7 @@ pub fn normalise(
         .chain([SOURCE, SOURCE_ROW])
         .collect();
     for (name, _) in data_columns(&frame) {
-        if used.contains(&name) {
+        if used.contains(&name) || needed.is_some_and(|n| !n.keeps_extra(&name)) {
             continue;
         }
         let alias = if reserved.contains(name.as_str()) {
