@@ -8,6 +8,9 @@ use polars::prelude::*;
 use super::chart::amount_expr;
 use crate::data::schema::Field;
 
+/// The longest period, in years, spread over the calendar.
+pub const MAX_SPAN_YEARS: i32 = 100;
+
 /// Spend per calendar year, and what could not be placed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct YearlySpend {
@@ -48,7 +51,13 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
         end.alias("__e"),
         amount_expr().alias("__a"),
     ]);
-    let dated = col("__s").is_not_null().and(col("__e").gt_eq(col("__s")));
+    // A span longer than a century is not a project's period (a date typed wrong, a window the
+    // user widened): it goes with the undated, and never spreads over thousands of years.
+    let span = col("__e").dt().year() - col("__s").dt().year();
+    let dated = col("__s")
+        .is_not_null()
+        .and(col("__e").gt_eq(col("__s")))
+        .and(span.lt_eq(lit(MAX_SPAN_YEARS)));
     let undated = base
         .clone()
         .select([
@@ -215,5 +224,21 @@ mod tests {
         assert_eq!(y.undated_amount, 500.0);
         assert_eq!(y.undated_projects, 1);
         assert_eq!(y.all_projects, 3);
+    }
+
+    #[test]
+    fn an_absurd_span_is_undated_not_spread_over_centuries() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day);
+        let rows = df!(
+            "amount_granted" => [Some(1_000.0), Some(9_000.0)],
+            "start_date" => [d(2020, 1, 1), d(1, 1, 1)],
+            "end_date" => [d(2020, 12, 31), d(9999, 12, 31)],
+        )
+        .unwrap();
+        let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
+        let y = planned_by_year(t.lazy()).unwrap();
+        assert_eq!(y.years, vec![2020]);
+        assert_eq!(y.undated_amount, 9_000.0);
+        assert_eq!(y.undated_projects, 1);
     }
 }
