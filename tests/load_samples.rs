@@ -869,3 +869,31 @@ fn interpreting_only_what_a_question_needs_gives_the_same_answer() {
         }
     }
 }
+
+#[test]
+fn a_superseded_load_stops_at_its_next_step() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Superseded once the first file has been read: the second is never read.
+    let steps = Arc::new(AtomicUsize::new(0));
+    let counter = steps.clone();
+    let options = LoadOptions {
+        cancel: cruscotto::data::load::CancelFlag::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst) >= 1
+        }),
+        ..LoadOptions::default()
+    };
+    let err = load_paths(
+        &[
+            sample("wecare_misura1.xlsx"),
+            sample("progetti_welfare_comunita.csv"),
+        ],
+        &options,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, cruscotto::data::LoadError::Cancelled),
+        "{err}"
+    );
+    assert_eq!(steps.load(Ordering::SeqCst), 2);
+}
