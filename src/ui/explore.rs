@@ -112,29 +112,56 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
     let height = (ui.available_height() * 0.58).max(220.0);
     charts::bar_chart(ui, ChartId::Explore, t.tab_explore, d, state, height, out);
     ui.separator();
-    egui::ScrollArea::both()
+    // Virtualised: with "Tutti" a dimension may have thousands of values; only the visible
+    // rows are laid out.
+    let mut table = egui_extras::TableBuilder::new(ui)
         .id_salt("explore_table")
-        .show(ui, |ui| {
-            egui::Grid::new("explore_grid")
-                .striped(true)
-                .show(ui, |ui| {
-                    ui.strong(label(lang, &spec.dimension));
-                    ui.strong(t.kpi_projects);
-                    for s in &data.series {
-                        ui.strong(match &s.key {
-                            None => lang.measure(spec.measure).to_string(),
-                            Some(k) => lang.key(k).into_owned(),
-                        });
-                    }
-                    ui.end_row();
-                    for (i, category) in data.categories.iter().enumerate() {
-                        ui.label(lang.key(category));
-                        ui.label(format::count(data.counts[i] as usize));
-                        for s in &data.series {
-                            ui.label(charts::value_text(spec.measure, s.values[i], lang));
-                        }
-                        ui.end_row();
-                    }
+        .striped(true)
+        .resizable(true)
+        .column(
+            egui_extras::Column::initial(260.0)
+                .at_least(120.0)
+                .clip(true),
+        )
+        .column(egui_extras::Column::initial(90.0).at_least(60.0));
+    for _ in &data.series {
+        table = table.column(egui_extras::Column::initial(130.0).at_least(80.0));
+    }
+    table
+        .header(22.0, |mut h| {
+            h.col(|ui| {
+                ui.strong(label(lang, &spec.dimension));
+            });
+            h.col(|ui| {
+                ui.strong(t.kpi_projects);
+            });
+            for s in &data.series {
+                h.col(|ui| {
+                    ui.strong(match &s.key {
+                        None => lang.measure(spec.measure).to_string(),
+                        Some(k) => lang.key(k).into_owned(),
+                    });
                 });
+            }
+        })
+        .body(|body| {
+            body.rows(20.0, data.categories.len(), |mut row| {
+                let i = row.index();
+                row.col(|ui| {
+                    ui.label(lang.key(&data.categories[i]));
+                });
+                row.col(|ui| {
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        ui.label(format::count(data.counts[i] as usize));
+                    });
+                });
+                for s in &data.series {
+                    row.col(|ui| {
+                        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                            ui.label(charts::value_text(spec.measure, s.values[i], lang));
+                        });
+                    });
+                }
+            });
         });
 }
