@@ -287,3 +287,9 @@ fn numbers_that_are_not_amounts_are_problems_not_values() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["total_amount"].as_f64(), Some(1000.5), "{json}");
 }
+
+#[test]
+fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
+    // calamine's xls reader: "attempt to subtract with overflow" in parse_mul_rk.
+    refused(&corpus("fuzz_xls_mulrk_overflow.xls"), "damaged");
+}

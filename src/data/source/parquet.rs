@@ -35,12 +35,14 @@ pub(super) fn read_dataset(dir: &Path) -> Result<RawTable, LoadError> {
 }
 
 pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
-    let frame = ParquetReader::new(Cursor::new(bytes))
-        .finish()
-        .map_err(|e| LoadError::NotParquet {
-            file: path.to_path_buf(),
-            detail: e.to_string(),
-        })?;
+    let not_parquet = |detail: String| LoadError::NotParquet {
+        file: path.to_path_buf(),
+        detail,
+    };
+    // A panic inside the reader (a damaged file) is reported as such.
+    let frame = crate::data::contain::contained(|| ParquetReader::new(Cursor::new(bytes)).finish())
+        .map_err(not_parquet)?
+        .map_err(|e| not_parquet(e.to_string()))?;
     let frame = frame
         .with_row_index(ROW.into(), Some(1))
         .map_err(|e| LoadError::unreadable(path, e.to_string()))?;

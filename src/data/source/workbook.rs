@@ -221,7 +221,14 @@ pub fn list_sheets(path: &Path) -> Result<Vec<String>, LoadError> {
     })?;
     match super::sniff_format(&bytes) {
         Some(format @ (Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods)) => {
-            Ok(Book::open(path, bytes, format)?.sheet_names())
+            crate::data::contain::contained(|| Ok(Book::open(path, bytes, format)?.sheet_names()))
+                .unwrap_or_else(|detail| {
+                    Err(LoadError::Damaged {
+                        file: path.to_path_buf(),
+                        format: format.label(),
+                        detail,
+                    })
+                })
         }
         _ => Ok(Vec::new()),
     }
@@ -230,7 +237,25 @@ pub fn list_sheets(path: &Path) -> Result<Vec<String>, LoadError> {
 /// How many rows are looked at to find the header.
 const HEADER_SEARCH_ROWS: usize = 30;
 
+/// Reads a workbook; a panic inside calamine (a damaged file) is reported as damage.
 pub(super) fn read(
+    path: &Path,
+    bytes: Vec<u8>,
+    format: Format,
+    sheet: Option<&str>,
+) -> Result<RawTable, LoadError> {
+    crate::data::contain::contained(|| read_book(path, bytes, format, sheet)).unwrap_or_else(
+        |detail| {
+            Err(LoadError::Damaged {
+                file: path.to_path_buf(),
+                format: format.label(),
+                detail,
+            })
+        },
+    )
+}
+
+fn read_book(
     path: &Path,
     bytes: Vec<u8>,
     format: Format,
