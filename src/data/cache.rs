@@ -20,7 +20,7 @@ use super::note::Note;
 use super::source::Origin;
 
 /// Bumped when what is cached changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A folder of cached sources.
 #[derive(Debug, Clone, PartialEq, Eq)]

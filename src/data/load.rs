@@ -435,20 +435,22 @@ fn normalise_all(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Vec<Piece
         )?;
         let mut notes = raw.notes.clone();
         notes.extend(n.notes);
+        let table = fold_all(n.table)
+            .map_err(|e| LoadError::unreadable(&raw.origin.file, e.to_string()))?;
         let report = SourceReport {
             origin: raw.origin.clone(),
             label: raw.origin.label(),
             sheets: raw.sheets.clone(),
             headers: headers_of(raw),
             mapping,
-            rows: n.table.height(),
+            rows: table.height(),
             problems: n.problems.height(),
             notes,
             preview: preview(raw, 3),
             cached: false,
         };
         pieces.push(Piece {
-            table: n.table,
+            table,
             problems: n.problems,
             report,
         });
@@ -485,7 +487,12 @@ fn assemble(pieces: Vec<Piece>, options: &LoadOptions) -> Result<Dataset, LoadEr
         });
     }
     options.progress.report(Stage::Combining);
-    let table = combine(tables).map_err(fail)?;
+    // One source was folded when it was interpreted (and is cached so): nothing to fold again.
+    let table = if tables.len() == 1 {
+        concat(tables).map_err(fail)?
+    } else {
+        combine(tables).map_err(fail)?
+    };
     let problems = polars::functions::concat_df_diagonal(&problems).map_err(fail)?;
     Ok(Dataset {
         table,
@@ -496,9 +503,18 @@ fn assemble(pieces: Vec<Piece>, options: &LoadOptions) -> Result<Dataset, LoadEr
 
 /// Diagonal concat of the sources, then case/space variants folded over the whole table.
 fn combine(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    fold_all(concat(tables)?)
+}
+
+/// Diagonal concat after the empty canonical table (so every canonical column is there, typed).
+fn concat(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     let mut all = vec![empty_table()];
     all.extend(tables);
-    let mut table = polars::functions::concat_df_diagonal(&all)?;
+    polars::functions::concat_df_diagonal(&all)
+}
+
+/// Case and space variants of every category and list column folded.
+fn fold_all(mut table: DataFrame) -> PolarsResult<DataFrame> {
     for f in Field::columns() {
         if matches!(f.kind(), Kind::Category | Kind::List) {
             table = fold_variants(table, f.name())?;
