@@ -351,6 +351,7 @@ fn bench_reports_every_step_for_the_projects_it_generated() {
             "interpret",
             "combine",
             "prepare",
+            "quality report (background)",
             "dashboard: no filter",
             "dashboard: 1 filter",
             "dashboard: 2 filters",

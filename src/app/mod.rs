@@ -186,6 +186,8 @@ pub struct AppState {
     pub cache_size: Option<u64>,
     /// The data-quality report of the loaded data.
     pub quality: Option<Arc<crate::query::quality::QualityReport>>,
+    /// The data-quality report of the last load is still being made.
+    pub quality_pending: bool,
     /// The finding group shown in Qualità dati (kind and column), if one is chosen.
     pub quality_group: Option<(crate::data::quality::ProblemKind, String)>,
 }
@@ -253,6 +255,7 @@ impl CruscottoApp {
                 exporting: 0,
                 notices: Vec::new(),
                 quality: None,
+                quality_pending: false,
                 quality_group: None,
             },
             worker,
@@ -287,6 +290,7 @@ impl CruscottoApp {
         self.state.loading_since.is_none()
             && self.state.computing_since.is_none()
             && self.state.dashboard.is_some()
+            && !self.state.quality_pending
     }
 
     fn start_load(&mut self, input: LoadInput) {
@@ -330,9 +334,10 @@ impl CruscottoApp {
             .colors
             .assign(loaded.programmes.iter().map(String::as_str));
         self.state.dataset = Some(Arc::new(loaded.dataset));
-        self.unreadable_amounts =
-            Arc::new(loaded.quality.unreadable_amounts().into_iter().collect());
-        self.state.quality = Some(Arc::new(loaded.quality));
+        // The data-quality report follows from the background.
+        self.unreadable_amounts = Arc::default();
+        self.state.quality = None;
+        self.state.quality_pending = true;
         self.state.quality_group = None;
         self.state.load_time = Some(elapsed);
         self.state.selected = None;
@@ -365,6 +370,26 @@ impl CruscottoApp {
                                 }
                             });
                         }
+                    }
+                }
+                Outcome::Quality { generation, result } if generation == self.load_generation => {
+                    self.state.quality_pending = false;
+                    let report = match result {
+                        Ok(report) => *report,
+                        Err(e) => crate::query::quality::QualityReport {
+                            error: Some(match e {
+                                TaskError::Failed(m) | TaskError::Panicked(m) => m,
+                            }),
+                            ..Default::default()
+                        },
+                    };
+                    let unreadable: std::collections::BTreeSet<(String, u32)> =
+                        report.unreadable_amounts().into_iter().collect();
+                    self.state.quality = Some(Arc::new(report));
+                    if !unreadable.is_empty() {
+                        // The KPIs say how many amounts their totals leave out.
+                        self.unreadable_amounts = Arc::new(unreadable);
+                        self.request_compute();
                     }
                 }
                 Outcome::Computed { generation, result }

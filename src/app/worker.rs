@@ -38,8 +38,17 @@ pub struct Loaded {
     pub programmes: Vec<String>,
     /// First and last year with projects.
     pub year_bounds: Option<(i32, i32)>,
-    /// What is wrong with the data, for Qualità dati.
-    pub quality: crate::query::quality::QualityReport,
+}
+
+/// The data-quality report of a loaded dataset: made after the load is sent, so the first
+/// dashboard does not wait for it. A report that fails says why in Qualità dati.
+pub fn quality_report(dataset: &Dataset) -> crate::query::quality::QualityReport {
+    crate::query::quality::report(dataset).unwrap_or_else(|e| {
+        crate::query::quality::QualityReport {
+            error: Some(e.to_string()),
+            ..Default::default()
+        }
+    })
 }
 
 /// Why a background task gave no result: it failed (a message for people), or it panicked
@@ -73,6 +82,11 @@ pub enum Outcome {
     Computed {
         generation: u64,
         result: Result<Box<Dashboard>, TaskError>,
+    },
+    /// The data-quality report of the load `generation`.
+    Quality {
+        generation: u64,
+        result: Result<Box<crate::query::quality::QualityReport>, TaskError>,
     },
     /// An export finished: the file written, `None` when the user cancelled, or why it failed.
     Exported(Result<Option<PathBuf>, String>),
@@ -116,18 +130,10 @@ fn load(input: LoadInput, progress: ProgressSink, context: LoadContext) -> Resul
 pub fn prepare(dataset: Dataset) -> Loaded {
     let programmes = crate::query::dashboard::programmes_by_amount(&dataset.table);
     let year_bounds = crate::query::dashboard::year_bounds(&dataset.table);
-    // A report that fails does not stop the load: Qualità dati says why it is missing.
-    let quality = crate::query::quality::report(&dataset).unwrap_or_else(|e| {
-        crate::query::quality::QualityReport {
-            error: Some(e.to_string()),
-            ..Default::default()
-        }
-    });
     Loaded {
         dataset,
         programmes,
         year_bounds,
-        quality,
     }
 }
 
@@ -295,12 +301,18 @@ impl Worker {
         std::thread::spawn(move || {
             let started = Instant::now();
             let result = guarded(|| load(input, progress, context)).map(Box::new);
+            let for_report = result.as_ref().ok().map(|l| l.dataset.clone());
             let _ = tx.send(Outcome::Loaded {
                 generation,
                 result,
                 elapsed: started.elapsed(),
             });
             wake();
+            if let Some(dataset) = for_report {
+                let result = guarded(|| Ok(quality_report(&dataset))).map(Box::new);
+                let _ = tx.send(Outcome::Quality { generation, result });
+                wake();
+            }
         });
     }
 
