@@ -292,4 +292,6 @@ fn numbers_that_are_not_amounts_are_problems_not_values() {
 fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
     // calamine's xls reader: "attempt to subtract with overflow" in parse_mul_rk.
     refused(&corpus("fuzz_xls_mulrk_overflow.xls"), "damaged");
+    // A cell record in column 65,535: calamine would allocate 137 GB for the grid and abort.
+    refused(&corpus("fuzz_xls_column_65535.xls"), "damaged");
 }

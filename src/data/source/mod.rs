@@ -8,6 +8,7 @@ mod csv;
 pub mod folder;
 mod parquet;
 mod workbook;
+mod xls_guard;
 
 use std::path::{Path, PathBuf};
 

@@ -42,6 +42,7 @@ impl Book {
     fn open(path: &Path, bytes: Vec<u8>, format: Format) -> Result<Book, LoadError> {
         if format == Format::Xls {
             refuse_encrypted(path, &bytes)?;
+            super::xls_guard::refuse_damaged_grid(path, &bytes)?;
         } else {
             refuse_zip_bomb(path, &bytes)?;
         }
