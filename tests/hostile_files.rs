@@ -294,4 +294,8 @@ fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
     refused(&corpus("fuzz_xls_mulrk_overflow.xls"), "damaged");
     // A cell record in column 65,535: calamine would allocate 137 GB for the grid and abort.
     refused(&corpus("fuzz_xls_column_65535.xls"), "damaged");
+    // calamine's xlsb reader panicked on this one.
+    refused(&corpus("fuzz_xlsb_reader_panic.xlsb"), "damaged");
+    // polars' Parquet metadata reader panicked ("thrift bool field").
+    refused(&corpus("fuzz_parquet_thrift_panic.parquet"), "parquet");
 }
