@@ -294,6 +294,9 @@ fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
     refused(&corpus("fuzz_xls_mulrk_overflow.xls"), "damaged");
     // A cell record in column 65,535: calamine would allocate 137 GB for the grid and abort.
     refused(&corpus("fuzz_xls_column_65535.xls"), "damaged");
+    // A DIMENSIONS record, in a sheet reached by its BOUNDSHEET offset, declaring 2 billion rows:
+    // calamine reserved 86 GB for it and aborted.
+    refused(&corpus("fuzz_xls_dimensions_85gb.xls"), "damaged");
     // calamine's xlsb reader panicked on this one.
     refused(&corpus("fuzz_xlsb_reader_panic.xlsb"), "damaged");
     // polars' Parquet metadata reader panicked ("thrift bool field").

@@ -69,6 +69,33 @@ fn check_record(typ: u16, data: &[u8]) -> Option<String> {
     }
 }
 
+/// Checks the records from `at` to the end of the stream; collects the sheets' starting offsets
+/// (BOUNDSHEET) into `sheets`.
+fn walk(
+    path: &Path,
+    stream: &[u8],
+    mut at: usize,
+    sheets: &mut Vec<usize>,
+) -> Result<(), LoadError> {
+    while let (Some(typ), Some(len)) = (u16_at(stream, at), u16_at(stream, at + 2)) {
+        let start = at + 4;
+        let end = (start + len as usize).min(stream.len());
+        let data = &stream[start..end];
+        if let Some(problem) = check_record(typ, data) {
+            return Err(LoadError::Damaged {
+                file: path.to_path_buf(),
+                format: "xls",
+                detail: problem,
+            });
+        }
+        if typ == 0x0085 {
+            sheets.extend(u32_at(data, 0).map(|p| p as usize));
+        }
+        at = end;
+    }
+    Ok(())
+}
+
 /// Refuses an xls whose records would make the reader allocate far beyond the file's grid.
 pub fn refuse_damaged_grid(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
     // A container the (permissive) compound-file reader cannot open is damaged: calamine's own
@@ -97,18 +124,12 @@ pub fn refuse_damaged_grid(path: &Path, bytes: &[u8]) -> Result<(), LoadError> {
     {
         return Ok(());
     }
-    let mut at = 0;
-    while let (Some(typ), Some(len)) = (u16_at(&stream, at), u16_at(&stream, at + 2)) {
-        let start = at + 4;
-        let end = (start + len as usize).min(stream.len());
-        if let Some(problem) = check_record(typ, &stream[start..end]) {
-            return Err(LoadError::Damaged {
-                file: path.to_path_buf(),
-                format: "xls",
-                detail: problem,
-            });
-        }
-        at = end;
+    // The globals from the start, then each sheet from where its BOUNDSHEET record says it
+    // begins — as calamine reads them.
+    let mut sheets = Vec::new();
+    walk(path, &stream, 0, &mut sheets)?;
+    for start in sheets {
+        walk(path, &stream, start, &mut Vec::new())?;
     }
     Ok(())
 }
