@@ -688,13 +688,7 @@ fn a_source_mapping_applies_to_that_source_only_and_can_unmap_a_field() {
         .filter(col("source").eq(lit(d.sources[0].label.clone())))
         .collect()
         .unwrap();
-    let granted: f64 = wecare
-        .column("amount_granted")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .sum()
-        .unwrap();
+    let granted = granted_sum(&wecare);
     assert!(close(granted, spec_total("wecare_misura1", "spent")));
     assert_eq!(wecare.column("lead_body").unwrap().null_count(), 22);
     // The other source keeps its own mapping.
@@ -726,14 +720,7 @@ fn a_folder_of_partitioned_parquet_is_one_dataset_with_its_partition_columns() {
     let d = load_paths(&[root], &LoadOptions::default()).unwrap();
     assert_eq!(d.sources.len(), 1);
     assert_eq!(d.table.height(), 4);
-    let total: f64 = d
-        .table
-        .column("amount_granted")
-        .unwrap()
-        .f64()
-        .unwrap()
-        .sum()
-        .unwrap();
+    let total = granted_sum(&d.table);
     assert!(close(total, 15_000.0));
     // The partition column is kept as an extra dimension.
     let in_2021 = d
@@ -896,4 +883,15 @@ fn a_superseded_load_stops_at_its_next_step() {
         "{err}"
     );
     assert_eq!(steps.load(Ordering::SeqCst), 2);
+}
+
+/// The sum of the granted amounts of a table.
+fn granted_sum(table: &DataFrame) -> f64 {
+    table
+        .column("amount_granted")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .sum()
+        .unwrap_or(0.0)
 }
