@@ -301,4 +301,6 @@ fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
     refused(&corpus("fuzz_xlsb_reader_panic.xlsb"), "damaged");
     // polars' Parquet metadata reader panicked ("thrift bool field").
     refused(&corpus("fuzz_parquet_thrift_panic.parquet"), "parquet");
+    // …and this one panicked in one of polars' worker threads ("offset + length <= length").
+    refused(&corpus("fuzz_parquet_bitmap_panic.parquet"), "parquet");
 }

@@ -5,6 +5,7 @@
 use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 thread_local! {
     /// Whether this thread is inside [`contained`] (its panics are expected and reported).
@@ -13,18 +14,32 @@ thread_local! {
 
 static HOOK: Once = Once::new();
 
+/// How many threads are inside [`contained`]: the readers' own worker threads (polars' pool,
+/// named `polars-…`) panic on their behalf, and rayon hands the panic back to the caller.
+static ACTIVE: AtomicUsize = AtomicUsize::new(0);
+
+fn quiet() -> bool {
+    INSIDE.with(Cell::get)
+        || (ACTIVE.load(Ordering::SeqCst) > 0
+            && std::thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with("polars")))
+}
+
 /// Runs `task`; a panic comes back as `Err` with its message, unprinted.
 pub fn contained<T>(task: impl FnOnce() -> T) -> Result<T, String> {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if !INSIDE.with(Cell::get) {
+            if !quiet() {
                 previous(info);
             }
         }));
     });
     let was = INSIDE.with(|i| i.replace(true));
+    ACTIVE.fetch_add(1, Ordering::SeqCst);
     let result = catch_unwind(AssertUnwindSafe(task));
+    ACTIVE.fetch_sub(1, Ordering::SeqCst);
     INSIDE.with(|i| i.set(was));
     result.map_err(|panic| {
         panic
