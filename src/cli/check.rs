@@ -99,7 +99,7 @@ pub fn render(q: &QualityReport, examples: usize, lang: Lang) -> String {
         "\n{}:\n",
         lang.count(q.findings.len(), Noun::Problem)
     ));
-    for g in q.groups() {
+    for g in &q.groups {
         t.push_str(&format!(
             "  {:>6} × {}{}\n",
             g.count,

@@ -74,12 +74,14 @@ impl Finding {
     }
 }
 
-/// How many findings of one kind in one column.
+/// How many findings of one kind in one column, and on how many rows of the table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FindingGroup {
     pub kind: ProblemKind,
     pub column: String,
     pub count: usize,
+    /// Distinct project rows concerned (excluded rows are not in the table).
+    pub rows: usize,
 }
 
 /// The whole report.
@@ -90,29 +92,40 @@ pub struct QualityReport {
     pub findings: Vec<Finding>,
     /// Why the report could not be made, if it could not.
     pub error: Option<String>,
+    /// The findings by kind and column, most frequent first (made once, with the report).
+    pub groups: Vec<FindingGroup>,
+    /// Distinct project rows with any finding.
+    pub rows: usize,
+}
+
+/// The findings grouped by kind and column, most frequent first, with their rows.
+fn group(findings: &[Finding]) -> Vec<FindingGroup> {
+    let mut groups: HashMap<(ProblemKind, &str), (usize, std::collections::HashSet<RowKey>)> =
+        HashMap::new();
+    for f in findings {
+        let entry = groups.entry((f.kind, f.column.as_str())).or_default();
+        entry.0 += 1;
+        entry.1.extend(f.row_key());
+    }
+    let mut out: Vec<FindingGroup> = groups
+        .into_iter()
+        .map(|((kind, column), (count, rows))| FindingGroup {
+            kind,
+            column: column.to_string(),
+            count,
+            rows: rows.len(),
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.column.cmp(&b.column))
+            .then(a.kind.code().cmp(b.kind.code()))
+    });
+    out
 }
 
 impl QualityReport {
-    /// Findings grouped by kind and column, most frequent first.
-    pub fn groups(&self) -> Vec<FindingGroup> {
-        let mut counts: Vec<FindingGroup> = Vec::new();
-        for f in &self.findings {
-            match counts
-                .iter_mut()
-                .find(|g| g.kind == f.kind && g.column == f.column)
-            {
-                Some(g) => g.count += 1,
-                None => counts.push(FindingGroup {
-                    kind: f.kind,
-                    column: f.column.clone(),
-                    count: 1,
-                }),
-            }
-        }
-        counts.sort_by(|a, b| b.count.cmp(&a.count).then(a.column.cmp(&b.column)));
-        counts
-    }
-
     /// The rows (in the table) with a finding of `kind` (any kind when `None`).
     pub fn rows_of(&self, kind: Option<ProblemKind>, column: Option<&str>) -> Vec<RowKey> {
         let mut rows: Vec<RowKey> = self
@@ -144,10 +157,11 @@ impl QualityReport {
 /// Builds the report of a dataset.
 pub fn report(dataset: &Dataset) -> PolarsResult<QualityReport> {
     let sources = dataset.sources.iter().map(source_quality).collect();
-    let mut findings = loader_findings(dataset)?;
-    findings.extend(duplicates(dataset)?);
-    findings.extend(implausible_amounts(dataset)?);
-    findings.extend(unknown_municipalities(dataset)?);
+    let index = SourceIndex::of(dataset);
+    let mut findings = loader_findings(dataset, &index)?;
+    findings.extend(duplicates(dataset, &index)?);
+    findings.extend(implausible_amounts(dataset, &index)?);
+    findings.extend(unknown_municipalities(dataset, &index)?);
     let order: HashMap<&str, usize> = dataset
         .sources
         .iter()
@@ -155,10 +169,18 @@ pub fn report(dataset: &Dataset) -> PolarsResult<QualityReport> {
         .map(|(i, s)| (s.label.as_str(), i))
         .collect();
     findings.sort_by_key(|f| (order.get(f.source.as_str()).copied(), f.row));
+    let groups = group(&findings);
+    let rows = findings
+        .iter()
+        .filter_map(Finding::row_key)
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     Ok(QualityReport {
         sources,
         findings,
         error: None,
+        groups,
+        rows,
     })
 }
 
@@ -220,7 +242,7 @@ fn numbers(frame: &DataFrame, name: &str) -> PolarsResult<Vec<Option<u32>>> {
 }
 
 /// What the loader reported, with each problem's source label and hints for unknown names.
-fn loader_findings(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+fn loader_findings(dataset: &Dataset, index: &SourceIndex) -> PolarsResult<Vec<Finding>> {
     let p = &dataset.problems;
     let files = strings(p, pc::FILE)?;
     let sheets = strings(p, pc::SHEET)?;
@@ -228,14 +250,6 @@ fn loader_findings(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
     let columns = strings(p, pc::COLUMN)?;
     let raws = strings(p, pc::RAW)?;
     let kinds = strings(p, pc::PROBLEM)?;
-    let label_of = |file: &str, sheet: &Option<String>| {
-        dataset
-            .sources
-            .iter()
-            .find(|s| s.origin.file.display().to_string() == file && &s.origin.sheet == sheet)
-            .map(|s| s.label.clone())
-            .unwrap_or_else(|| file.to_string())
-    };
     let provinces = names(reference::provinces(), "province")?;
     let regions = names(reference::regions(), "region")?;
     let mut out = Vec::with_capacity(p.height());
@@ -252,7 +266,7 @@ fn loader_findings(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
         };
         out.push(Finding {
             kind,
-            source: label_of(&file, &sheets[i]),
+            source: index.label_of(&file, &sheets[i]),
             file,
             sheet: sheets[i].clone(),
             row: rows[i].unwrap_or(0),
@@ -283,26 +297,58 @@ pub fn nearest(raw: &str, known: &[String]) -> Option<String> {
         .map(|(_, k)| k.clone())
 }
 
-/// The header of the column that feeds `field` in the source labelled `label` (the field's
-/// name when no column does).
-fn header_of(dataset: &Dataset, label: &str, field: Field) -> String {
-    dataset
-        .sources
-        .iter()
-        .find(|s| s.label == label)
-        .and_then(|s| s.mapping.header_for(field))
-        .unwrap_or(field.name())
-        .to_string()
+/// The sources of a dataset, found by label or by file and sheet without a search each time.
+struct SourceIndex<'a> {
+    by_label: HashMap<&'a str, &'a SourceReport>,
+    by_place: HashMap<(String, Option<String>), &'a str>,
 }
 
-/// The file and sheet of a source label.
-fn place(dataset: &Dataset, label: &str) -> (String, Option<String>) {
-    dataset
-        .sources
-        .iter()
-        .find(|s| s.label == label)
-        .map(|s| (s.origin.file.display().to_string(), s.origin.sheet.clone()))
-        .unwrap_or_else(|| (label.to_string(), None))
+impl<'a> SourceIndex<'a> {
+    fn of(dataset: &'a Dataset) -> Self {
+        SourceIndex {
+            by_label: dataset
+                .sources
+                .iter()
+                .map(|s| (s.label.as_str(), s))
+                .collect(),
+            by_place: dataset
+                .sources
+                .iter()
+                .map(|s| {
+                    (
+                        (s.origin.file.display().to_string(), s.origin.sheet.clone()),
+                        s.label.as_str(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The label of the source read from `file` (and `sheet`).
+    fn label_of(&self, file: &str, sheet: &Option<String>) -> String {
+        self.by_place
+            .get(&(file.to_string(), sheet.clone()))
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| file.to_string())
+    }
+
+    /// The header of the column that feeds `field` in the source labelled `label` (the field's
+    /// name when no column does).
+    fn header_of(&self, label: &str, field: Field) -> String {
+        self.by_label
+            .get(label)
+            .and_then(|s| s.mapping.header_for(field))
+            .unwrap_or(field.name())
+            .to_string()
+    }
+
+    /// The file and sheet of a source label.
+    fn place(&self, label: &str) -> (String, Option<String>) {
+        self.by_label
+            .get(label)
+            .map(|s| (s.origin.file.display().to_string(), s.origin.sheet.clone()))
+            .unwrap_or_else(|| (label.to_string(), None))
+    }
 }
 
 /// Columns of text, one vector per column.
@@ -327,7 +373,7 @@ fn table_rows(table: &DataFrame, columns: &[&str]) -> PolarsResult<(Vec<RowKey>,
 /// Projects written twice: the same code, or (without a code) the same title, lead body and
 /// granted amount, compared without regard to case. Every row of a group after the first is a
 /// finding that names the first. One polars pass: only the duplicates come out of it.
-fn duplicates(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+fn duplicates(dataset: &Dataset, index: &SourceIndex) -> PolarsResult<Vec<Finding>> {
     let id = Field::Id.name();
     let title = Field::Title.name();
     let lower = |name: &str| col(name).cast(DataType::String).str().to_lowercase();
@@ -395,11 +441,11 @@ fn duplicates(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
     Ok((0..found.height())
         .map(|i| {
             let source = sources[i].clone().unwrap_or_default();
-            let (file, sheet) = place(dataset, &source);
+            let (file, sheet) = index.place(&source);
             let field = if by_code[i] { Field::Id } else { Field::Title };
             Finding {
                 kind: ProblemKind::LikelyDuplicate,
-                column: header_of(dataset, &source, field),
+                column: index.header_of(&source, field),
                 source,
                 file,
                 sheet,
@@ -420,7 +466,7 @@ pub const IMPLAUSIBLE_TIMES_MEDIAN: f64 = 50.0;
 
 /// Negative grants, and grants above [`IMPLAUSIBLE_TIMES_MEDIAN`] times their programme's
 /// median (programmes with five or more amounts).
-fn implausible_amounts(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+fn implausible_amounts(dataset: &Dataset, index: &SourceIndex) -> PolarsResult<Vec<Finding>> {
     let amount = Field::AmountGranted.name();
     let programme = Field::Programme.name();
     let flagged = dataset
@@ -448,10 +494,10 @@ fn implausible_amounts(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
         .into_iter()
         .zip(&values[0])
         .map(|(key, value)| {
-            let (file, sheet) = place(dataset, &key.0);
+            let (file, sheet) = index.place(&key.0);
             Finding {
                 kind: ProblemKind::ImplausibleAmount,
-                column: header_of(dataset, &key.0, Field::AmountGranted),
+                column: index.header_of(&key.0, Field::AmountGranted),
                 source: key.0,
                 file,
                 sheet,
@@ -464,7 +510,7 @@ fn implausible_amounts(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
 }
 
 /// Municipalities that are not in the ISTAT list, with the nearest name of the list.
-fn unknown_municipalities(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
+fn unknown_municipalities(dataset: &Dataset, index: &SourceIndex) -> PolarsResult<Vec<Finding>> {
     let name = Field::Municipality.name();
     let lookup = reference::municipality_lookup().clone().lazy();
     let unknown = dataset
@@ -498,10 +544,10 @@ fn unknown_municipalities(dataset: &Dataset) -> PolarsResult<Vec<Finding>> {
                 .entry(raw.clone())
                 .or_insert_with(|| nearest(&raw, &known))
                 .clone();
-            let (file, sheet) = place(dataset, &key.0);
+            let (file, sheet) = index.place(&key.0);
             Finding {
                 kind: ProblemKind::UnknownMunicipality,
-                column: header_of(dataset, &key.0, Field::Municipality),
+                column: index.header_of(&key.0, Field::Municipality),
                 source: key.0,
                 file,
                 sheet,
@@ -536,7 +582,8 @@ mod tests {
             "amount_granted" => [Some(1.0), Some(5.0), Some(1.0), Some(5.0), Some(6.0), None],
         )
         .unwrap();
-        let found = duplicates(&dataset(table)).unwrap();
+        let d = dataset(table);
+        let found = duplicates(&d, &SourceIndex::of(&d)).unwrap();
         let got: Vec<(String, u32, String, Option<String>)> = found
             .into_iter()
             .map(|f| (f.source, f.row, f.raw, f.hint))

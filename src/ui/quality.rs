@@ -108,7 +108,7 @@ fn groups(ui: &mut egui::Ui, state: &AppState, report: &QualityReport, out: &mut
         {
             out.intents.push(Intent::SetQualityGroup(None));
         }
-        for g in report.groups() {
+        for g in &report.groups {
             let mut text = format!("{} × {}", g.count, lang.problem(g.kind));
             if !g.column.is_empty() {
                 text.push_str(&format!(" ({})", g.column));
@@ -120,24 +120,33 @@ fn groups(ui: &mut egui::Ui, state: &AppState, report: &QualityReport, out: &mut
             }
         }
     });
-    let (kind, column) = match &state.quality_group {
-        Some((k, c)) => (Some(*k), Some(c.as_str())),
-        None => (None, None),
+    // The rows are gathered when asked for, not each frame.
+    let (kind, column, rows) = match &state.quality_group {
+        Some((k, c)) => (
+            Some(*k),
+            Some(c.as_str()),
+            report
+                .groups
+                .iter()
+                .find(|g| g.kind == *k && &g.column == c)
+                .map_or(0, |g| g.rows),
+        ),
+        None => (None, None, report.rows),
     };
-    let rows = report.rows_of(kind, column);
     ui.horizontal(|ui| {
         let button = ui.add_enabled(
-            !rows.is_empty(),
+            rows > 0,
             egui::Button::new(format!(
                 "{} ({})",
                 pick("Mostra in Progetti", "Show in Projects"),
-                lang.count(rows.len(), Noun::Row)
+                lang.count(rows, Noun::Row)
             )),
         );
         if button.clicked() {
-            out.intents.push(Intent::ShowRows(rows.clone()));
+            out.intents
+                .push(Intent::ShowRows(report.rows_of(kind, column)));
         }
-        if rows.is_empty() {
+        if rows == 0 {
             ui.label(
                 egui::RichText::new(pick(
                     "Righe escluse: non sono tra i progetti.",
