@@ -305,10 +305,9 @@ fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
     refused(&corpus("fuzz_parquet_bitmap_panic.parquet"), "parquet");
 }
 
-/// Known and not yet fixed (docs/reliability.md): a crafted Parquet page header makes
-/// polars-parquet ask for 2⁶¹ bytes and the process aborts. Run with `--ignored` to see it.
+/// Found by fuzzing: a page header whose value count polars-parquet read as 2⁶⁴ − n made it ask for
+/// 2⁶¹ bytes and the process aborted; page headers are now checked before polars decodes.
 #[test]
-#[ignore = "polars-parquet 0.55 aborts on this input; see docs/reliability.md"]
 fn a_parquet_page_claiming_a_huge_validity_bitmap_is_refused() {
-    refused(&corpus("known_abort_parquet_page.parquet"), "parquet");
+    refused(&corpus("fuzz_parquet_page_count.parquet"), "parquet");
 }

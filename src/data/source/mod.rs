@@ -7,6 +7,7 @@
 mod csv;
 pub mod folder;
 mod parquet;
+mod parquet_guard;
 mod workbook;
 mod xls_guard;
 

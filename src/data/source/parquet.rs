@@ -18,6 +18,11 @@ pub(super) fn read_dataset(dir: &Path) -> Result<RawTable, LoadError> {
         hive_options: polars::io::HiveOptions::new_enabled(),
         ..ScanArgsParquet::default()
     };
+    for file in parquet_files(dir) {
+        let mut bytes =
+            std::fs::read(&file).map_err(|e| LoadError::unreadable(&file, e.to_string()))?;
+        super::parquet_guard::check(&file, &mut bytes)?;
+    }
     let path = polars::prelude::PlRefPath::try_from_path(dir).map_err(not_parquet)?;
     let frame = LazyFrame::scan_parquet(path, args)
         .and_then(|lf| lf.with_row_index(ROW, Some(1)).collect())
@@ -34,7 +39,31 @@ pub(super) fn read_dataset(dir: &Path) -> Result<RawTable, LoadError> {
     })
 }
 
-pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
+/// Every Parquet file under `dir`, in its partition folders.
+fn parquet_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("parquet") || e.eq_ignore_ascii_case("pq"))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+pub(super) fn read(path: &Path, mut bytes: Vec<u8>) -> Result<RawTable, LoadError> {
+    super::parquet_guard::check(path, &mut bytes)?;
     let not_parquet = |detail: String| LoadError::NotParquet {
         file: path.to_path_buf(),
         detail,
