@@ -846,6 +846,19 @@ fn interpreting_only_what_a_question_needs_gives_the_same_answer() {
             assert_eq!(x.key, y.key, "{by}");
             assert!(close(x.amount, y.amount), "{by}: {:?}", x.key);
         }
+        // The Parquet file's other columns are not even decoded; the CSV ends with a totals
+        // row (named in a column the question does not read), so all its columns are read.
+        for (f, p) in full.sources.iter().zip(&part.sources) {
+            match p.origin.format {
+                cruscotto::data::source::Format::Parquet if by != "source" => {
+                    assert!(p.headers.len() < f.headers.len(), "{by}: {}", p.label)
+                }
+                cruscotto::data::source::Format::Csv => {
+                    assert_eq!(p.headers.len(), f.headers.len(), "{by}: {}", p.label)
+                }
+                _ => {}
+            }
+        }
         // Fields the question does not read are left empty.
         if by != "lead_body" {
             assert_eq!(
@@ -855,6 +868,50 @@ fn interpreting_only_what_a_question_needs_gives_the_same_answer() {
             );
         }
     }
+}
+
+/// A CSV read for one question parses only the columns it needs, and counts the same projects as
+/// a full read: a row empty in those columns (but not in the file) is still a project.
+#[test]
+fn a_csv_read_for_a_question_parses_only_its_columns() {
+    use cruscotto::data::needed::Needed;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progetti.csv");
+    std::fs::write(
+        &path,
+        "Codice;Titolo;Provincia;Importo concesso;Note\n\
+         A1;Uno;Torino;1.000,50;x\n\
+         A2;Due;Cuneo;2.000,00;y\n\
+         A3;Tre;Torino;500;z\n",
+    )
+    .unwrap();
+    let mut needed = Needed::totals();
+    needed.add_name("province");
+    let options = LoadOptions {
+        needed: Some(needed.clone()),
+        ..LoadOptions::default()
+    };
+    let full = load_paths(std::slice::from_ref(&path), &LoadOptions::default()).unwrap();
+    let part = load_paths(std::slice::from_ref(&path), &options).unwrap();
+    assert_eq!(part.sources[0].headers, ["Provincia", "Importo concesso"]);
+    let a = summarise(&part.table, Some("province")).unwrap();
+    assert_eq!(a.rows, 3);
+    assert!(close(a.total_amount, 3_500.5));
+    assert!(close(
+        a.total_amount,
+        summarise(&full.table, Some("province"))
+            .unwrap()
+            .total_amount
+    ));
+
+    // A project with neither province nor amount is still a project.
+    std::fs::write(
+        &path,
+        "Codice;Titolo;Provincia;Importo concesso\nA1;Uno;Torino;1.000\nA2;Due;;\n",
+    )
+    .unwrap();
+    let part = load_paths(std::slice::from_ref(&path), &options).unwrap();
+    assert_eq!(summarise(&part.table, Some("province")).unwrap().rows, 2);
 }
 
 #[test]

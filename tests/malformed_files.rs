@@ -119,6 +119,7 @@ fn a_workbook_without_a_table_is_refused() {
 fn unknown_sheet_lists_the_sheets() {
     let options = ReadOptions {
         sheet: Some("Foglio9".into()),
+        ..ReadOptions::default()
     };
     let path = sample("wecare_misura1.xlsx");
     let err = read_bytes(&path, std::fs::read(&path).unwrap(), &options)

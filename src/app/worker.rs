@@ -240,11 +240,16 @@ impl Worker {
         std::thread::Builder::new()
             .name("cruscotto-compute".into())
             .spawn(move || {
+                // Going back to filters seen before (clearing them above all) is instant.
+                let mut memo = crate::query::memo::DashboardMemo::default();
                 while let Ok(mut job) = job_rx.recv() {
                     while let Ok(newer) = job_rx.try_recv() {
                         job = newer;
                     }
-                    let result = guarded(|| compute(&job.table, &job.request)).map(Box::new);
+                    let result = guarded(|| {
+                        memo.get_or_compute(&job.table, &job.request, |t, r| compute(t, r))
+                    })
+                    .map(Box::new);
                     if tx
                         .send(Outcome::Computed {
                             generation: job.generation,

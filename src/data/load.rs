@@ -209,9 +209,7 @@ pub fn load_paths(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, L
 /// Files from disk: each one from the cache when it holds it, otherwise read, interpreted and
 /// kept in the cache for next time.
 fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadError> {
-    let read = ReadOptions {
-        sheet: options.sheet.clone(),
-    };
+    let read = read_options(options);
     let count = paths.len();
     // Per path: its cache key, and what the cache holds for it.
     let mut keys: Vec<Option<String>> = Vec::with_capacity(count);
@@ -267,9 +265,7 @@ pub fn load_sources(
     sources: Vec<(PathBuf, Vec<u8>)>,
     options: &LoadOptions,
 ) -> Result<Dataset, LoadError> {
-    let read = ReadOptions {
-        sheet: options.sheet.clone(),
-    };
+    let read = read_options(options);
     let count = sources.len();
     let raws = sources
         .into_iter()
@@ -285,6 +281,19 @@ pub fn load_sources(
         })
         .collect::<Result<Vec<_>, _>>()?;
     load_raw(raws, options)
+}
+
+/// What the readers are told: the sheet, and the columns a question needs (the user's mapping
+/// of particular sources comes from the window, which reads everything).
+fn read_options(options: &LoadOptions) -> ReadOptions {
+    ReadOptions {
+        sheet: options.sheet.clone(),
+        only: options
+            .needed
+            .clone()
+            .filter(|_| options.source_mappings.is_empty())
+            .map(|n| (n, options.overrides.clone())),
+    }
 }
 
 fn headers_of(raw: &RawTable) -> Vec<String> {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 #[cfg(test)]
 use super::mapping;
-use super::mapping::Explained;
+use super::mapping::{Explained, Mapping};
 use super::schema::Field;
 
 /// The fields and original columns a question reads.
@@ -74,6 +74,25 @@ impl Needed {
         self.headers.contains(&header.to_lowercase())
     }
 
+    /// The columns of a file with `headers` that a load needs to read: those the automatic
+    /// mapping gives a needed field, those the user's `overrides` name, and the kept extras. A
+    /// reader may skip the others (a CSV's other columns are never parsed).
+    pub fn columns_to_read(&self, headers: &[String], overrides: &Mapping) -> Vec<String> {
+        let mapped = self.restrict(&super::mapping::auto_map(headers));
+        headers
+            .iter()
+            .filter(|h| {
+                mapped.choices.iter().any(|c| &c.header == *h)
+                    || overrides
+                        .fields
+                        .values()
+                        .any(|o| !o.is_empty() && o.eq_ignore_ascii_case(h))
+                    || self.keeps_extra(h)
+            })
+            .cloned()
+            .collect()
+    }
+
     /// A stable text of what is needed (part of the cache key).
     pub fn key(&self) -> String {
         let fields: Vec<&str> = self.fields.iter().map(|f| f.name()).collect();
@@ -117,5 +136,24 @@ mod tests {
         );
         assert!(needed.keeps_extra("sede"));
         assert!(!needed.keeps_extra("Destinatari"));
+        // What is read: the same columns and the extra, in the file's order; an override adds
+        // the column it names.
+        assert_eq!(
+            needed.columns_to_read(&headers, &Mapping::default()),
+            [
+                "Importo concesso",
+                "Spesa",
+                "Provincia",
+                "Territorio",
+                "Sede"
+            ]
+        );
+        let mut overrides = Mapping::default();
+        overrides.set(Field::Province, "destinatari");
+        assert!(
+            needed
+                .columns_to_read(&headers, &overrides)
+                .contains(&"Destinatari".to_string())
+        );
     }
 }

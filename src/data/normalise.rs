@@ -23,7 +23,7 @@ pub struct Normalised {
     pub notes: Vec<Note>,
 }
 
-const TOTALS: &str = r"(?i)^\s*(totale|totali|total|totals|tot\.?)(\s+(complessivo|generale|progetti|programma|misura))?\s*:?\s*$";
+pub(crate) const TOTALS: &str = r"(?i)^\s*(totale|totali|total|totals|tot\.?)(\s+(complessivo|generale|progetti|programma|misura))?\s*:?\s*$";
 
 fn filled(name: &str, dtype: &DataType) -> Expr {
     match dtype {
@@ -34,6 +34,45 @@ fn filled(name: &str, dtype: &DataType) -> Expr {
             .fill_null(lit(false)),
         _ => col(name).is_not_null(),
     }
+}
+
+/// Whether some row of `frame` has nothing in any of its columns (a reader that read only some
+/// columns cannot tell whether such a row is empty in the file).
+pub(crate) fn has_empty_rows(frame: &DataFrame) -> PolarsResult<bool> {
+    let data = data_columns(frame);
+    if data.is_empty() || frame.height() == 0 {
+        return Ok(false);
+    }
+    let any_filled = any_horizontal(data.iter().map(|(n, d)| filled(n, d)).collect::<Vec<_>>())?;
+    let all = frame
+        .clone()
+        .lazy()
+        .select([any_filled.all(true).alias("all")])
+        .collect()?;
+    Ok(all.column("all")?.bool()?.get(0) != Some(true))
+}
+
+/// Whether a text cell of `frame` reads as a totals label ("Totale", …).
+pub(crate) fn may_hold_totals(frame: &DataFrame) -> PolarsResult<bool> {
+    let text: Vec<Expr> = data_columns(frame)
+        .into_iter()
+        .filter(|(_, d)| d == &DataType::String)
+        .map(|(n, _)| {
+            col(n.as_str())
+                .str()
+                .contains(lit(TOTALS), false)
+                .fill_null(lit(false))
+        })
+        .collect();
+    if text.is_empty() || frame.height() == 0 {
+        return Ok(false);
+    }
+    let hit = frame
+        .clone()
+        .lazy()
+        .select([any_horizontal(text)?.any(true).alias("hit")])
+        .collect()?;
+    Ok(hit.column("hit")?.bool()?.get(0) == Some(true))
 }
 
 fn data_columns(frame: &DataFrame) -> Vec<(String, DataType)> {

@@ -203,6 +203,8 @@ pub struct Dashboard {
     /// The values the comparison can choose from, with their projects.
     pub compare_choices: Vec<Choice>,
     pub elapsed: Duration,
+    /// How long each part took.
+    pub parts: PartTimes,
 }
 
 /// Whether any row of the table has a value in `field`.
@@ -411,23 +413,40 @@ pub fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
     Some((lo, hi))
 }
 
+/// How long each part of one dashboard took (for `cruscotto bench`).
+#[derive(Debug, Clone, Default)]
+pub struct PartTimes(pub Vec<(&'static str, Duration)>);
+
+impl PartTimes {
+    fn time<T>(&mut self, part: &'static str, task: impl FnOnce() -> T) -> T {
+        let started = Instant::now();
+        let value = task();
+        self.0.push((part, started.elapsed()));
+        value
+    }
+}
+
 /// Computes the whole dashboard for `request` over `table`.
 pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
     let started = Instant::now();
+    let mut t = PartTimes::default();
     let schema = table.schema();
-    let masked = Masked::new(table, &request.filters)?;
-    let mut projects = masked.without_masks(masked.rows(None)).collect()?;
-    if let Some(column) = &request.sort.column
-        && projects.column(column).is_ok()
-    {
-        projects = projects.sort(
-            [column.as_str()],
-            SortMultipleOptions::default()
-                .with_order_descending(request.sort.descending)
-                .with_nulls_last(true)
-                .with_maintain_order(true),
-        )?;
-    }
+    let masked = t.time("filter masks", || Masked::new(table, &request.filters))?;
+    let projects = t.time("filtered projects", || {
+        let mut projects = masked.without_masks(masked.rows(None)).collect()?;
+        if let Some(column) = &request.sort.column
+            && projects.column(column).is_ok()
+        {
+            projects = projects.sort(
+                [column.as_str()],
+                SortMultipleOptions::default()
+                    .with_order_descending(request.sort.descending)
+                    .with_nulls_last(true)
+                    .with_maintain_order(true),
+            )?;
+        }
+        PolarsResult::Ok(projects)
+    })?;
     let filtered = projects.clone().lazy();
     let chart = |dimension: Dimension, measure: Measure| {
         aggregate(
@@ -437,30 +456,59 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
         )
     };
     let target = Dimension::Field(request.target_dimension);
-    let (municipality_points, unplaced_municipalities) =
-        territory::municipalities(&filtered, schema)?;
-    let yearly = planned_by_year(filtered.clone())?;
-    Ok(Dashboard {
-        kpis: kpis(table, &filtered, &request.unreadable_amounts)?,
-        by_programme: chart(Dimension::Field(Field::Programme), Measure::Amount)?,
-        by_province: chart(Dimension::Field(Field::Province), Measure::Amount)?,
-        by_target: chart(target, Measure::Amount)?,
-        by_year: yearly.to_chart(),
-        yearly,
-        explore: aggregate(filtered.clone(), schema, &request.explore)?,
-        facets: FACETS
+    let (municipality_points, unplaced_municipalities) = t.time("municipalities", || {
+        territory::municipalities(&filtered, schema)
+    })?;
+    let yearly = t.time("years", || planned_by_year(filtered.clone()))?;
+    let kpis = t.time("kpis", || {
+        kpis(table, &filtered, &request.unreadable_amounts)
+    })?;
+    let by_programme = t.time("chart: programme", || {
+        chart(Dimension::Field(Field::Programme), Measure::Amount)
+    })?;
+    let by_province = t.time("chart: province", || {
+        chart(Dimension::Field(Field::Province), Measure::Amount)
+    })?;
+    let by_target = t.time("chart: target", || chart(target, Measure::Amount))?;
+    let explore = t.time("chart: explore", || {
+        aggregate(filtered.clone(), schema, &request.explore)
+    })?;
+    let facets = t.time("facets", || {
+        FACETS
             .iter()
             .map(|f| facet(&masked, *f))
-            .collect::<PolarsResult<_>>()?,
-        territory: std::sync::Arc::new(territory::provinces(&filtered)?),
+            .collect::<PolarsResult<_>>()
+    })?;
+    let territory = t.time("provinces", || territory::provinces(&filtered))?;
+    let by_municipality = t.time("chart: municipality", || {
+        chart(Dimension::Field(Field::Municipality), Measure::Amount)
+    })?;
+    let absent_filters = t.time("absent filters", || {
+        super::values::absent(table, &request.filters)
+    })?;
+    let compare = t.time("compare", || compare_view(table, request))?;
+    let compare_choices = t.time("compare choices", || {
+        compare_choices(&masked, &request.compare.by)
+    })?;
+    Ok(Dashboard {
+        kpis,
+        by_programme,
+        by_province,
+        by_target,
+        by_year: yearly.to_chart(),
+        yearly,
+        explore,
+        facets,
+        territory: std::sync::Arc::new(territory),
         municipalities: std::sync::Arc::new(municipality_points),
         unplaced_municipalities,
-        by_municipality: chart(Dimension::Field(Field::Municipality), Measure::Amount)?,
+        by_municipality,
         projects,
-        absent_filters: super::values::absent(table, &request.filters)?,
-        compare: compare_view(table, request)?,
-        compare_choices: compare_choices(&masked, &request.compare.by)?,
+        absent_filters,
+        compare,
+        compare_choices,
         elapsed: started.elapsed(),
+        parts: t,
     })
 }
 

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod dashboard;
 pub mod filters;
 pub mod key;
+pub mod memo;
 pub mod quality;
 pub mod summary;
 pub mod territory;

@@ -108,6 +108,26 @@ fn split_line(line: &str, delimiter: Delimiter) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Whether the last records of `text` might hold a totals row ("Totale", found by the
+/// interpretation in any text column, and excluded): a reader that reads only some columns must
+/// then read them all. A quote in those lines (a record over several lines) also says "might".
+fn tail_may_hold_totals(text: &str, delimiter: Delimiter) -> bool {
+    let totals = regex::Regex::new(crate::data::normalise::TOTALS).expect("a valid pattern");
+    text.lines()
+        .rev()
+        .filter(|l| {
+            l.chars()
+                .any(|c| !c.is_whitespace() && c as u32 != delimiter.byte() as u32)
+        })
+        .take(5)
+        .any(|line| {
+            line.contains('"')
+                || split_line(line, delimiter)
+                    .iter()
+                    .any(|cell| totals.is_match(cell))
+        })
+}
+
 /// Picks the delimiter that splits the sample lines most consistently into several fields.
 pub fn sniff_delimiter(lines: &[&str]) -> Delimiter {
     let mut best = (Delimiter::Semicolon, 0usize, 0usize);
@@ -149,7 +169,11 @@ fn ensure_text(path: &Path, text: &str) -> Result<(), LoadError> {
 /// How many lines are sampled for delimiter and header detection.
 const SAMPLE_LINES: usize = 200;
 
-pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
+pub(super) fn read(
+    path: &Path,
+    bytes: Vec<u8>,
+    options: &super::ReadOptions,
+) -> Result<RawTable, LoadError> {
     let (text, encoding) = decode_text(&bytes);
     ensure_text(path, &text)?;
     let sample: Vec<&str> = text.lines().take(SAMPLE_LINES).collect();
@@ -173,6 +197,21 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
         .with_quote_char(Some(b'"'))
         .with_missing_is_null(true)
         .with_truncate_ragged_lines(false);
+    // A question that needs some columns has only those parsed — unless the file may end with a
+    // totals row, which only its other columns may name.
+    let projection = options
+        .columns(&names)
+        .filter(|_| !tail_may_hold_totals(&text, delimiter));
+    let projection = projection.map(|keep| {
+        Arc::new(
+            names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| keep.contains(n))
+                .map(|(i, _)| i)
+                .collect::<Vec<usize>>(),
+        )
+    });
     // Text that was already UTF-8 is read from the file's own bytes, not from a copy.
     let utf8: Vec<u8> = match text {
         Cow::Borrowed(t) => {
@@ -183,15 +222,26 @@ pub(super) fn read(path: &Path, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
         }
         Cow::Owned(t) => t.into_bytes(),
     };
-    let frame = CsvReadOptions::default()
-        .with_has_header(false)
-        .with_skip_lines(header_line + 1)
-        .with_schema(Some(Arc::new(schema)))
-        .with_raise_if_empty(false)
-        .with_parse_options(parse)
-        .into_reader_with_file_handle(Cursor::new(utf8))
-        .finish()
-        .map_err(|e| csv_error(path, width, e))?;
+    let parse_csv = |projection: Option<Arc<Vec<usize>>>| {
+        CsvReadOptions::default()
+            .with_has_header(false)
+            .with_projection(projection)
+            .with_skip_lines(header_line + 1)
+            .with_schema(Some(Arc::new(schema.clone())))
+            .with_raise_if_empty(false)
+            .with_parse_options(parse.clone())
+            .into_reader_with_file_handle(Cursor::new(utf8.as_slice()))
+            .finish()
+            .map_err(|e| csv_error(path, width, e))
+    };
+    let mut frame = parse_csv(projection.clone())?;
+    // A row empty in the columns read may not be empty in the file: then read them all.
+    if projection.is_some()
+        && crate::data::normalise::has_empty_rows(&frame)
+            .map_err(|e| LoadError::unreadable(path, e.to_string()))?
+    {
+        frame = parse_csv(None)?;
+    }
     let first_data_line = (header_line + 2) as u32;
     let frame = frame
         .with_row_index(ROW.into(), Some(first_data_line))

@@ -129,6 +129,17 @@ pub const ROW: &str = "__row";
 pub struct ReadOptions {
     /// For workbooks: the sheet to read; by default the first sheet that holds a table.
     pub sheet: Option<String>,
+    /// When a question needs only some columns: what it needs and the user's overrides. CSV and
+    /// Parquet then parse only those columns ([`crate::data::needed::Needed::columns_to_read`]).
+    pub only: Option<(crate::data::needed::Needed, crate::data::Mapping)>,
+}
+
+impl ReadOptions {
+    /// Of a file's `headers`, those to read (all when no question narrows them).
+    pub(super) fn columns(&self, headers: &[String]) -> Option<Vec<String>> {
+        let (needed, overrides) = self.only.as_ref()?;
+        Some(needed.columns_to_read(headers, overrides))
+    }
 }
 
 /// Reads a file from disk. The file is only read, never written.
@@ -171,8 +182,8 @@ pub fn read_bytes(
         });
     }
     let mut table = match format {
-        Format::Csv => csv::read(path, bytes)?,
-        Format::Parquet => parquet::read(path, bytes)?,
+        Format::Csv => csv::read(path, bytes, options)?,
+        Format::Parquet => parquet::read(path, bytes, options)?,
         Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
             workbook::read(path, bytes, format, options.sheet.as_deref())?
         }

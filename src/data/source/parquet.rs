@@ -62,14 +62,46 @@ fn parquet_files(dir: &Path) -> Vec<std::path::PathBuf> {
     found
 }
 
-pub(super) fn read(path: &Path, mut bytes: Vec<u8>) -> Result<RawTable, LoadError> {
+/// The file's columns, or only those a question needs — unless the last rows may be a totals
+/// row (named in a column not needed) or a row is empty in the needed columns: then all.
+fn read_columns(bytes: &[u8], options: &super::ReadOptions) -> PolarsResult<DataFrame> {
+    let all = || ParquetReader::new(Cursor::new(bytes)).finish();
+    let mut reader = ParquetReader::new(Cursor::new(bytes));
+    let names: Vec<String> = reader
+        .schema()?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    let Some(keep) = options.columns(&names) else {
+        return all();
+    };
+    let rows = reader.num_rows()?;
+    let tail = ParquetReader::new(Cursor::new(bytes))
+        .with_slice(Some((rows.saturating_sub(5), 5)))
+        .finish()?;
+    if crate::data::normalise::may_hold_totals(&tail)? {
+        return all();
+    }
+    let frame = reader.with_columns(Some(keep)).finish()?;
+    if crate::data::normalise::has_empty_rows(&frame)? {
+        return all();
+    }
+    Ok(frame)
+}
+
+pub(super) fn read(
+    path: &Path,
+    mut bytes: Vec<u8>,
+    options: &super::ReadOptions,
+) -> Result<RawTable, LoadError> {
     super::parquet_guard::check(path, &mut bytes)?;
     let not_parquet = |detail: String| LoadError::NotParquet {
         file: path.to_path_buf(),
         detail,
     };
     // A panic inside the reader (a damaged file) is reported as such.
-    let frame = crate::data::contain::contained(|| ParquetReader::new(Cursor::new(bytes)).finish())
+    // A panic inside the reader (a damaged file) is reported as such.
+    let frame = crate::data::contain::contained(|| read_columns(&bytes, options))
         .map_err(not_parquet)?
         .map_err(|e| not_parquet(e.to_string()))?;
     let frame = frame

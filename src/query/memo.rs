@@ -1,0 +1,121 @@
+//! Dashboards already computed for the table on screen, so that going back to a previous set of
+//! filters (above all: clearing them, back to the unfiltered dashboard computed when the file
+//! opened) is instant. Keyed by the table's identity and the whole request; a new table empties it.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Weak};
+
+use polars::prelude::DataFrame;
+
+use super::dashboard::{Dashboard, Request};
+
+/// How many dashboards are kept (each holds its filtered projects, which share the table's data).
+const CAPACITY: usize = 4;
+
+/// The last dashboards computed for one table, most recent last.
+#[derive(Default)]
+pub struct DashboardMemo {
+    /// The table they were computed from (weak: the memo never keeps an old table alive).
+    table: Weak<DataFrame>,
+    entries: VecDeque<(Request, Dashboard)>,
+}
+
+impl DashboardMemo {
+    /// The dashboard for `request` over `table`: remembered, or computed by `compute` and kept.
+    pub fn get_or_compute<E>(
+        &mut self,
+        table: &Arc<DataFrame>,
+        request: &Request,
+        compute: impl FnOnce(&DataFrame, &Request) -> Result<Dashboard, E>,
+    ) -> Result<Dashboard, E> {
+        if !std::ptr::eq(self.table.as_ptr(), Arc::as_ptr(table)) {
+            self.table = Arc::downgrade(table);
+            self.entries.clear();
+        }
+        if let Some(at) = self.entries.iter().position(|(r, _)| r == request) {
+            let entry = self.entries.remove(at).expect("the position is in range");
+            let dashboard = entry.1.clone();
+            self.entries.push_back(entry);
+            return Ok(Dashboard {
+                elapsed: std::time::Duration::ZERO,
+                ..dashboard
+            });
+        }
+        let dashboard = compute(table, request)?;
+        if self.entries.len() == CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back((request.clone(), dashboard.clone()));
+        Ok(dashboard)
+    }
+
+    /// How many dashboards are remembered.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::sample;
+    use crate::query::Key;
+    use crate::query::dashboard::compute;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_request_seen_before_is_not_computed_again() {
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        let runs = Cell::new(0);
+        let counting = |t: &DataFrame, r: &Request| {
+            runs.set(runs.get() + 1);
+            compute(t, r)
+        };
+        let all = memo
+            .get_or_compute(&table, &Request::default(), counting)
+            .unwrap();
+        let mut filtered = Request::default();
+        filtered
+            .filters
+            .toggle("programme", Key::value("WeCaRe Misura 1"));
+        let wecare = memo.get_or_compute(&table, &filtered, counting).unwrap();
+        assert_eq!(wecare.kpis.projects, 22);
+        let again = memo
+            .get_or_compute(&table, &Request::default(), counting)
+            .unwrap();
+        assert_eq!(runs.get(), 2);
+        assert_eq!(again.kpis, all.kpis);
+        assert_eq!(again.projects.height(), 34);
+    }
+
+    #[test]
+    fn a_new_table_forgets_the_old_dashboards() {
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        memo.get_or_compute(&table, &Request::default(), compute)
+            .unwrap();
+        let fewer = Arc::new(table.head(Some(5)));
+        let d = memo
+            .get_or_compute(&fewer, &Request::default(), compute)
+            .unwrap();
+        assert_eq!(d.kpis.projects, 5);
+        assert_eq!(memo.len(), 1);
+    }
+
+    #[test]
+    fn only_the_last_few_are_kept() {
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        for province in ["Torino", "Cuneo", "Asti", "Novara", "Biella", "Alessandria"] {
+            let mut r = Request::default();
+            r.filters.toggle("province", Key::value(province));
+            memo.get_or_compute(&table, &r, compute).unwrap();
+        }
+        assert_eq!(memo.len(), CAPACITY);
+    }
+}
