@@ -1,6 +1,7 @@
 //! Realistic synthetic programme data for benchmarks and tests: projects spread over Italian
-//! provinces by population, with lead bodies, programmes, funding sources, log-normal grants,
-//! spend, periods and multi-valued target groups, under the Italian headers real files use.
+//! provinces and their municipalities by population, with lead bodies, programmes, funding
+//! sources, log-normal grants, spend, periods and multi-valued target groups, under the Italian
+//! headers real files use.
 
 use chrono::{Days, NaiveDate};
 use polars::prelude::*;
@@ -86,6 +87,33 @@ fn normal(rng: &mut StdRng) -> f64 {
     (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
+/// Per province (in the order of [`reference::provinces`]): its municipalities' names and their
+/// cumulative population, to draw a municipality as people are spread.
+type Towns = Vec<(Vec<String>, Vec<f64>)>;
+
+fn towns_by_province(provinces: &DataFrame) -> PolarsResult<Towns> {
+    let codes = provinces.column("code_province")?.str()?;
+    let all = reference::municipalities();
+    let town_codes = all.column("code_province")?.str()?;
+    let names = all.column("municipality")?.str()?;
+    let population = all.column("population")?.cast(&DataType::Float64)?;
+    let population = population.f64()?;
+    let mut by_code: std::collections::HashMap<&str, (Vec<String>, Vec<f64>)> = Default::default();
+    for ((code, name), people) in town_codes.iter().zip(names.iter()).zip(population.iter()) {
+        let (Some(code), Some(name)) = (code, name) else {
+            continue;
+        };
+        let entry = by_code.entry(code).or_default();
+        let last = entry.1.last().copied().unwrap_or(0.0);
+        entry.0.push(name.to_string());
+        entry.1.push(last + people.unwrap_or(0.0).max(1.0));
+    }
+    Ok(codes
+        .iter()
+        .map(|c| c.and_then(|c| by_code.remove(c)).unwrap_or_default())
+        .collect())
+}
+
 /// `rows` synthetic projects; the same `seed` always gives the same table.
 pub fn generate(rows: usize, seed: u64) -> PolarsResult<DataFrame> {
     let mut rng = StdRng::seed_from_u64(seed);
@@ -122,6 +150,9 @@ pub fn generate(rows: usize, seed: u64) -> PolarsResult<DataFrame> {
         cumulative.push(acc);
     }
     let epoch = NaiveDate::from_ymd_opt(2014, 1, 1).expect("valid date");
+    let towns = towns_by_province(provinces)?;
+    // The municipalities are drawn apart, so every other column stays as it was.
+    let mut town_rng = StdRng::seed_from_u64(seed ^ 0x5EED_C0DE);
 
     let mut id = Vec::with_capacity(rows);
     let mut title = Vec::with_capacity(rows);
@@ -163,7 +194,13 @@ pub fn generate(rows: usize, seed: u64) -> PolarsResult<DataFrame> {
         partners.push(subset(&mut rng, &PARTNERS, 3));
         region.push(regions[p].clone());
         province.push(names[p].clone());
-        municipality.push(seats[p].clone());
+        municipality.push(match &towns[p] {
+            (names, cumulative) if !names.is_empty() => {
+                let r = town_rng.random_range(0.0..*cumulative.last().unwrap_or(&1.0));
+                names[cumulative.partition_point(|c| *c < r).min(names.len() - 1)].clone()
+            }
+            _ => seats[p].clone(),
+        });
         fund.push(source);
         granted.push(amount);
         spent.push(if rng.random_bool(0.85) {
@@ -223,5 +260,48 @@ mod tests {
         assert!(amounts.min().unwrap() >= 10_000.0);
         assert!(amounts.max().unwrap() <= 3_000_000.0);
         assert!(!generate(500, 8).unwrap().equals_missing(&a));
+    }
+
+    #[test]
+    fn projects_are_spread_over_municipalities_of_their_province() {
+        let t = generate(20_000, 3).unwrap();
+        let towns = t.column("Comune").unwrap().n_unique().unwrap();
+        assert!(towns > 2_000, "{towns} municipalities");
+        // Every municipality lies in the project's province (checked on the reference).
+        let reference = reference::municipalities();
+        let provinces = reference::provinces();
+        let sigla_of = |province: &str| -> String {
+            let at = provinces
+                .column("province")
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .position(|p| p == Some(province))
+                .unwrap();
+            provinces
+                .column("sigla")
+                .unwrap()
+                .str()
+                .unwrap()
+                .get(at)
+                .unwrap()
+                .to_string()
+        };
+        let names = reference.column("municipality").unwrap().str().unwrap();
+        let siglas = reference.column("sigla").unwrap().str().unwrap();
+        let province = t.column("Provincia").unwrap().str().unwrap();
+        let town = t.column("Comune").unwrap().str().unwrap();
+        for i in (0..t.height()).step_by(997) {
+            let (p, m) = (province.get(i).unwrap(), town.get(i).unwrap());
+            let sigla = sigla_of(p);
+            assert!(
+                names
+                    .iter()
+                    .zip(siglas.iter())
+                    .any(|(n, s)| n == Some(m) && s == Some(sigla.as_str())),
+                "{m} is not in {p}"
+            );
+        }
     }
 }

@@ -110,13 +110,17 @@ pub struct Choice {
 
 /// The values of the compared field with their projects (the global filters applied, except the
 /// one on the field itself), largest first.
-fn compare_choices(masked: &Masked, by: &Dimension) -> PolarsResult<Vec<Choice>> {
+fn compare_choices(
+    masked: &Masked,
+    filtered: &LazyFrame,
+    by: &Dimension,
+) -> PolarsResult<Vec<Choice>> {
     let column = by.column();
     if masked.table.schema().get(column.as_str()).is_none() {
         return Ok(Vec::new());
     }
     let counts = masked
-        .rows(Some(column.as_str()))
+        .rows_but(column.as_str(), filtered)
         .select([col(column.as_str()).cast(DataType::String).alias("__v")])
         .filter(col("__v").is_not_null())
         .group_by([col("__v")])
@@ -315,6 +319,16 @@ impl Masked {
         Ok(Masked { table, keys })
     }
 
+    /// The rows passing every condition but the one on `except`: when no condition is on
+    /// `except`, simply the `filtered` rows (already gathered).
+    fn rows_but(&self, except: &str, filtered: &LazyFrame) -> LazyFrame {
+        if self.keys.iter().any(|k| k == except) {
+            self.rows(Some(except))
+        } else {
+            filtered.clone()
+        }
+    }
+
     /// The rows passing every condition but the one on `except`.
     fn rows(&self, except: Option<&str>) -> LazyFrame {
         let mask = self
@@ -341,10 +355,10 @@ impl Masked {
     }
 }
 
-fn facet(masked: &Masked, field: Field) -> PolarsResult<Facet> {
+fn facet(masked: &Masked, filtered: &LazyFrame, field: Field) -> PolarsResult<Facet> {
     let schema = masked.table.schema();
     let name = field.name();
-    let lf = masked.rows(Some(name)).select([col(name)]);
+    let lf = masked.rows_but(name, filtered).select([col(name)]);
     let lf = if matches!(schema.get(name), Some(DataType::List(_))) {
         lf.explode(
             cols([name]),
@@ -476,7 +490,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
     let facets = t.time("facets", || {
         FACETS
             .iter()
-            .map(|f| facet(&masked, *f))
+            .map(|f| facet(&masked, &filtered, *f))
             .collect::<PolarsResult<_>>()
     })?;
     let territory = t.time("provinces", || territory::provinces(&filtered))?;
@@ -488,7 +502,7 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
     })?;
     let compare = t.time("compare", || compare_view(table, request))?;
     let compare_choices = t.time("compare choices", || {
-        compare_choices(&masked, &request.compare.by)
+        compare_choices(&masked, &filtered, &request.compare.by)
     })?;
     Ok(Dashboard {
         kpis,

@@ -2,7 +2,6 @@
 //! 100.000 € project running from July 2019 to June 2021 puts about a quarter in 2019, half in
 //! 2020 and a quarter in 2021. Projects without usable dates are summed in a visible bucket.
 
-use polars::lazy::dsl;
 use polars::prelude::*;
 
 use super::chart::amount_expr;
@@ -10,6 +9,8 @@ use crate::data::schema::Field;
 
 /// The longest period, in years, spread over the calendar.
 pub const MAX_SPAN_YEARS: i32 = 100;
+/// The same, in days.
+const MAX_SPAN_DAYS: i64 = MAX_SPAN_YEARS as i64 * 366;
 
 /// Spend per calendar year, and what could not be placed.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,36 +30,56 @@ fn days(e: Expr) -> Expr {
     e.cast(DataType::Int32).cast(DataType::Int64)
 }
 
-/// Leap years from year 1 to `year` (inclusive), for positive years.
-fn leap_years_through(year: Expr) -> Expr {
-    year.clone().floor_div(lit(4i64)) - year.clone().floor_div(lit(100i64))
-        + year.floor_div(lit(400i64))
+/// Days since 1970-01-01 of 1 January of `year`.
+fn first_day(year: i32) -> i64 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    chrono::NaiveDate::from_ymd_opt(year, 1, 1)
+        .map(|d| (d - epoch).num_days())
+        .unwrap_or(0)
 }
 
-/// Days since 1970-01-01 of 1 January of `year` (Gregorian), in integer arithmetic: no
-/// per-row text or date parsing.
-fn first_day_of(year: Expr) -> Expr {
-    let year = year.cast(DataType::Int64);
-    lit(365i64) * (year.clone() - lit(1970i64)) + leap_years_through(year - lit(1i64)) - lit(477i64) // leap years through 1969
+/// Per day number: the sum of the daily amounts and the count of projects starting (or ending)
+/// that day.
+fn per_day(rows: &LazyFrame, day: &str) -> PolarsResult<Vec<(i64, f64, u64)>> {
+    let grouped = rows
+        .clone()
+        .group_by([col(day)])
+        .agg([
+            col("__per_day").sum().alias("__sum"),
+            len().cast(DataType::UInt64).alias("__n"),
+        ])
+        .sort([day], SortMultipleOptions::default())
+        .collect()?;
+    let days = grouped.column(day)?.i64()?;
+    let sums = grouped.column("__sum")?.f64()?;
+    let counts = grouped.column("__n")?.u64()?;
+    Ok(days
+        .iter()
+        .zip(sums.iter())
+        .zip(counts.iter())
+        .filter_map(|((d, s), n)| Some((d?, s.unwrap_or(0.0), n.unwrap_or(0))))
+        .collect())
 }
 
-/// Spreads the amounts of a (filtered) table over calendar years.
+/// Spreads the amounts of a (filtered) table over calendar years: each project adds its amount ÷
+/// its days to every day it runs. polars sums those daily amounts by start day and by end day;
+/// walking the calendar once, adding what starts and removing what ended, gives each year's
+/// amount and its active projects — no row copied per year.
 pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
     let start = col(Field::StartDate.name());
     let end = coalesce(&[col(Field::EndDate.name()), col(Field::StartDate.name())]);
     let base = table.select([
-        start.clone().alias("__s"),
-        end.alias("__e"),
+        days(start).alias("__from"),
+        days(end).alias("__to"),
         amount_expr().alias("__a"),
     ]);
     // A span longer than a century is not a project's period (a date typed wrong, a window the
     // user widened): it goes with the undated, and never spreads over thousands of years.
-    let span = col("__e").dt().year() - col("__s").dt().year();
-    let dated = col("__s")
+    let dated = col("__from")
         .is_not_null()
-        .and(col("__e").gt_eq(col("__s")))
-        .and(span.lt_eq(lit(MAX_SPAN_YEARS)));
-    let undated = base
+        .and(col("__to").gt_eq(col("__from")))
+        .and((col("__to") - col("__from")).lt_eq(lit(MAX_SPAN_DAYS)));
+    let summary = base
         .clone()
         .select([
             col("__a")
@@ -70,68 +91,85 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
             len().cast(DataType::UInt64).alias("all"),
         ])
         .collect()?;
-    let spread = base
+    let rows = base
         .filter(dated)
-        .with_columns([
-            (days(col("__e")) - days(col("__s")) + lit(1i64)).alias("__days"),
-            int_ranges(
-                col("__s").dt().year(),
-                col("__e").dt().year() + lit(1),
-                lit(1),
-                DataType::Int32,
-            )
-            .alias("__year"),
-        ])
-        .explode(
-            cols(["__year"]),
-            ExplodeOptions {
-                empty_as_null: false,
-                keep_nulls: false,
-            },
-        )
-        .with_columns([
-            dsl::max_horizontal([days(col("__s")), first_day_of(col("__year"))])?.alias("__from"),
-            dsl::min_horizontal([
-                days(col("__e")),
-                first_day_of(col("__year") + lit(1)) - lit(1i64),
-            ])?
-            .alias("__to"),
-        ])
-        .with_column(
+        .select([
+            col("__from"),
+            col("__to"),
             (col("__a").fill_null(lit(0.0))
-                * (col("__to") - col("__from") + lit(1i64)).cast(DataType::Float64)
-                / col("__days").cast(DataType::Float64))
-            .alias("__part"),
-        )
-        .group_by([col("__year")])
-        .agg([
-            col("__part").sum(),
-            len().cast(DataType::UInt64).alias("__n"),
+                / (col("__to") - col("__from") + lit(1i64)).cast(DataType::Float64))
+            .alias("__per_day"),
         ])
-        .sort(["__year"], SortMultipleOptions::default())
-        .collect()?;
+        .collect()?
+        .lazy();
+    let starts = per_day(&rows, "__from")?;
+    let ends = per_day(&rows, "__to")?;
+    let (mut years, mut amounts, mut projects) = (Vec::new(), Vec::new(), Vec::new());
+    if let (Some(first), Some(last)) = (starts.first(), ends.last()) {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+        let year_of = |day: i64| {
+            use chrono::Datelike;
+            epoch
+                .checked_add_signed(chrono::TimeDelta::days(day))
+                .map(|d| d.year())
+                .unwrap_or(1970)
+        };
+        let (mut s, mut e) = (starts.iter().peekable(), ends.iter().peekable());
+        // The daily amount of the projects running, and how many run.
+        let (mut rate, mut running) = (0.0f64, 0u64);
+        let mut year = year_of(first.0);
+        let mut next_year = first_day(year + 1);
+        let (mut amount, mut active) = (0.0f64, 0u64);
+        let mut day = first.0;
+        while day <= last.0 {
+            if day == next_year {
+                if active > 0 {
+                    years.push(year);
+                    amounts.push(amount);
+                    projects.push(active);
+                }
+                year += 1;
+                next_year = first_day(year + 1);
+                (amount, active) = (0.0, running);
+            }
+            while let Some((_, add, n)) = s.next_if(|(d, _, _)| *d == day) {
+                rate += add;
+                running += n;
+                active += n;
+            }
+            // Nothing changes until the next start, end or new year: add those days at once.
+            let until = [
+                s.peek().map(|x| x.0),
+                e.peek().map(|x| x.0 + 1),
+                Some(next_year),
+                Some(last.0 + 1),
+            ]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(day + 1)
+            .max(day + 1);
+            let through = until - 1;
+            amount += rate * (until - day) as f64;
+            while let Some((_, remove, n)) = e.next_if(|(d, _, _)| *d == through) {
+                rate -= remove;
+                running -= n;
+            }
+            day = until;
+        }
+        if active > 0 {
+            years.push(year);
+            amounts.push(amount);
+            projects.push(active);
+        }
+    }
     Ok(YearlySpend {
-        years: spread
-            .column("__year")?
-            .i32()?
-            .iter()
-            .map(|y| y.unwrap_or(0))
-            .collect(),
-        amounts: spread
-            .column("__part")?
-            .f64()?
-            .iter()
-            .map(|v| v.unwrap_or(0.0))
-            .collect(),
-        projects: spread
-            .column("__n")?
-            .u64()?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect(),
-        undated_amount: undated.column("a")?.f64()?.get(0).unwrap_or(0.0),
-        undated_projects: undated.column("n")?.u64()?.get(0).unwrap_or(0),
-        all_projects: undated.column("all")?.u64()?.get(0).unwrap_or(0),
+        years,
+        amounts,
+        projects,
+        undated_amount: summary.column("a")?.f64()?.get(0).unwrap_or(0.0),
+        undated_projects: summary.column("n")?.u64()?.get(0).unwrap_or(0),
+        all_projects: summary.column("all")?.u64()?.get(0).unwrap_or(0),
     })
 }
 
@@ -173,29 +211,6 @@ impl YearlySpend {
 mod tests {
     use super::*;
 
-    #[test]
-    fn first_days_of_years_match_the_calendar() {
-        let years = df!("y" => [1970i32, 1971, 2000, 2001, 2016, 2020, 2021, 2100, 2401]).unwrap();
-        let got = years
-            .lazy()
-            .select([first_day_of(col("y")).alias("d")])
-            .collect()
-            .unwrap();
-        let got: Vec<i64> = got
-            .column("d")
-            .unwrap()
-            .i64()
-            .unwrap()
-            .iter()
-            .flatten()
-            .collect();
-        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-        let expected: Vec<i64> = [1970, 1971, 2000, 2001, 2016, 2020, 2021, 2100, 2401]
-            .iter()
-            .map(|y| (chrono::NaiveDate::from_ymd_opt(*y, 1, 1).unwrap() - epoch).num_days())
-            .collect();
-        assert_eq!(got, expected);
-    }
     use crate::data::schema::empty_table;
     use chrono::NaiveDate;
 
@@ -224,6 +239,66 @@ mod tests {
         assert_eq!(y.undated_amount, 500.0);
         assert_eq!(y.undated_projects, 1);
         assert_eq!(y.all_projects, 3);
+    }
+
+    /// The spread checked against a plain day-by-day count over many overlapping projects
+    /// (one-day projects, projects over New Year, a leap day, shared start and end days).
+    #[test]
+    fn the_spread_matches_a_day_by_day_count() {
+        let mut seed = 12345u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let base = NaiveDate::from_ymd_opt(2015, 6, 1).unwrap();
+        let (mut starts, mut ends, mut amounts) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..400 {
+            let s = base + chrono::Days::new(next(2000));
+            let e = s + chrono::Days::new(match next(4) {
+                0 => 0,
+                1 => next(40),
+                _ => next(1500),
+            });
+            starts.push(Some(s));
+            ends.push(Some(e));
+            amounts.push(Some((next(1_000_000) + 1) as f64));
+        }
+        let mut expected: std::collections::BTreeMap<i32, (f64, u64)> = Default::default();
+        for ((s, e), a) in starts.iter().zip(&ends).zip(&amounts) {
+            let (s, e, a) = (s.unwrap(), e.unwrap(), a.unwrap());
+            let days = (e - s).num_days() + 1;
+            let mut seen = std::collections::BTreeSet::new();
+            let mut d = s;
+            while d <= e {
+                use chrono::Datelike;
+                let entry = expected.entry(d.year()).or_default();
+                entry.0 += a / days as f64;
+                if seen.insert(d.year()) {
+                    entry.1 += 1;
+                }
+                d = d.succ_opt().unwrap();
+            }
+        }
+        let rows = df!(
+            "amount_granted" => amounts,
+            "start_date" => starts,
+            "end_date" => ends,
+        )
+        .unwrap();
+        let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
+        let y = planned_by_year(t.lazy()).unwrap();
+        assert_eq!(y.years, expected.keys().copied().collect::<Vec<_>>());
+        for (i, (year, (amount, n))) in expected.iter().enumerate() {
+            assert!(
+                (y.amounts[i] - amount).abs() < 1e-6 * amount.max(1.0),
+                "{year}: {} vs {amount}",
+                y.amounts[i]
+            );
+            assert_eq!(y.projects[i], *n, "{year}");
+        }
+        assert_eq!(y.undated_projects, 0);
     }
 
     #[test]
