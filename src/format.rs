@@ -70,7 +70,6 @@ pub fn euro_compact(value: f64) -> String {
     }
 }
 
-/// A count with Italian grouping: `1.000.000`.
 /// A size in bytes for people: `512 B`, `3,2 MB`, `1,5 GB`.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "kB", "MB", "GB"];
@@ -87,6 +86,7 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A count with Italian grouping: `1.000.000`.
 pub fn count(n: usize) -> String {
     number_it(n as f64, 0)
 }

@@ -118,6 +118,8 @@ pub struct Texts {
     pub loaded_in: &'static str,
     pub computed_in: &'static str,
     pub loading: &'static str,
+    pub cancel_load: &'static str,
+    pub load_cancelled: &'static str,
     pub computing: &'static str,
     pub error_title: &'static str,
     pub error_hint: &'static str,
@@ -278,6 +280,8 @@ pub const IT: Texts = Texts {
     loaded_in: "caricati in",
     computed_in: "calcolo",
     loading: "Caricamento…",
+    cancel_load: "Annulla",
+    load_cancelled: "Caricamento annullato: i dati aperti prima restano come erano.",
     computing: "Calcolo…",
     error_title: "Non riesco ad aprire il file",
     error_hint: "Controlla che sia un foglio xlsx, xls, ods, un csv o un parquet non danneggiato, poi riprova.",
@@ -438,6 +442,8 @@ pub const EN: Texts = Texts {
     loaded_in: "loaded in",
     computed_in: "computed in",
     loading: "Loading…",
+    cancel_load: "Cancel",
+    load_cancelled: "Loading cancelled: the data open before stays as it was.",
     computing: "Computing…",
     error_title: "Cannot open the file",
     error_hint: "Check that it is an undamaged xlsx, xls, ods, csv or parquet file, then try again.",
@@ -540,12 +546,44 @@ impl Lang {
                 }
             };
         match stage {
-            Stage::Reading { file, index, count } => {
-                file_step("Lettura di", "Reading", file, *index, *count)
+            Stage::Reading {
+                file,
+                index,
+                count,
+                bytes,
+            } => {
+                let step = file_step("Lettura di", "Reading", file, *index, *count);
+                match (bytes, self) {
+                    (Some((done, total)), Lang::It) if *total > 0 => format!(
+                        "{step} · {} di {}",
+                        crate::format::bytes(*done),
+                        crate::format::bytes(*total)
+                    ),
+                    (Some((done, total)), Lang::En) if *total > 0 => format!(
+                        "{step} · {} of {}",
+                        crate::format::bytes(*done),
+                        crate::format::bytes(*total)
+                    ),
+                    _ => step,
+                }
             }
-            Stage::Normalising { file, index, count } => {
-                file_step("Interpretazione di", "Interpreting", file, *index, *count)
-            }
+            Stage::Parsing { file, index, count } => file_step(
+                "Lettura delle righe di",
+                "Reading the rows of",
+                file,
+                *index,
+                *count,
+            ),
+            Stage::Normalising {
+                file,
+                index,
+                count,
+                rows,
+            } => format!(
+                "{} · {}",
+                file_step("Interpretazione di", "Interpreting", file, *index, *count),
+                self.count(*rows, Noun::Row)
+            ),
             Stage::Combining => match self {
                 Lang::It => "Unione delle fonti".into(),
                 Lang::En => "Combining the sources".into(),
@@ -881,6 +919,13 @@ impl Lang {
                 "riga dei totali esclusa (riga {}), non è un progetto",
                 join(rows)
             ),
+            (Lang::It, Note::DatesOutOfRange { column, count }) => format!(
+                "colonna '{column}': {} oltre gli anni 1–9999, lasciate vuote",
+                match count {
+                    1 => "1 data memorizzata".to_string(),
+                    n => format!("{} date memorizzate", crate::format::count(*n)),
+                }
+            ),
             (Lang::It, Note::NoDataRows) => "nessuna riga di dati sotto l'intestazione".into(),
             (Lang::It, Note::FolderSkipped(path)) => format!(
                 "{} saltato: non è un foglio di calcolo, un CSV o un file Parquet, né una \
@@ -961,15 +1006,35 @@ mod tests {
             file: std::path::PathBuf::from("/dati/wecare.xlsx"),
             index: 0,
             count: 2,
+            bytes: None,
         };
         assert_eq!(Lang::It.stage(&reading), "Lettura di wecare.xlsx (1 di 2)");
         assert_eq!(Lang::En.stage(&reading), "Reading wecare.xlsx (1 of 2)");
+        let part = Stage::Reading {
+            file: std::path::PathBuf::from("nazionale.csv"),
+            index: 0,
+            count: 1,
+            bytes: Some((120_000_000, 351_000_000)),
+        };
+        assert_eq!(
+            Lang::It.stage(&part),
+            "Lettura di nazionale.csv · 120,0 MB di 351,0 MB"
+        );
+        assert_eq!(part.fraction(), Some(120.0 / 351.0));
         let alone = Stage::Normalising {
             file: std::path::PathBuf::from("bandi.csv"),
             index: 0,
             count: 1,
+            rows: 1_000_000,
         };
-        assert_eq!(Lang::It.stage(&alone), "Interpretazione di bandi.csv");
+        assert_eq!(
+            Lang::It.stage(&alone),
+            "Interpretazione di bandi.csv · 1.000.000 righe"
+        );
+        assert_eq!(
+            Lang::En.stage(&alone),
+            "Interpreting bandi.csv · 1.000.000 rows"
+        );
         assert_eq!(Lang::It.stage(&Stage::Combining), "Unione delle fonti");
     }
 }

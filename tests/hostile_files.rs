@@ -311,3 +311,16 @@ fn inputs_that_crashed_a_reader_under_fuzzing_are_refused() {
 fn a_parquet_page_claiming_a_huge_validity_bitmap_is_refused() {
     refused(&corpus("fuzz_parquet_page_count.parquet"), "parquet");
 }
+
+/// Found by fuzzing: a Parquet date stored millions of years away made polars panic while the
+/// loader previewed the column (the main thread, outside any reader). Such dates are left empty
+/// and a note says how many; the file loads.
+#[test]
+fn a_parquet_date_beyond_the_calendar_is_left_empty_and_said() {
+    let out = loaded(&corpus("fuzz_parquet_date_out_of_range.parquet"));
+    assert!(out.contains("22 projects"), "{out}");
+    assert!(
+        out.contains("18 stored date(s) beyond the years 1–9999 left empty"),
+        "{out}"
+    );
+}

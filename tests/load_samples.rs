@@ -952,3 +952,37 @@ fn granted_sum(table: &DataFrame) -> f64 {
         .sum()
         .unwrap_or(0.0)
 }
+
+/// Reading files reports the bytes read over all of them, up to their total size.
+#[test]
+fn reading_reports_the_bytes_read_of_all_files() {
+    use cruscotto::data::{ProgressSink, Stage};
+    use std::sync::{Arc, Mutex};
+    let files = [
+        sample("wecare_misura1.xlsx"),
+        sample("progetti_welfare_comunita.csv"),
+    ];
+    let total: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    let seen: Arc<Mutex<Vec<(u64, u64)>>> = Arc::default();
+    let sink = {
+        let seen = seen.clone();
+        ProgressSink::new(move |stage| {
+            if let Stage::Reading { bytes: Some(b), .. } = stage {
+                seen.lock().unwrap().push(b);
+            }
+        })
+    };
+    let options = LoadOptions {
+        progress: sink,
+        ..LoadOptions::default()
+    };
+    load_paths(&files, &options).unwrap();
+    let seen = seen.lock().unwrap().clone();
+    assert!(seen.len() >= 3, "{seen:?}");
+    assert!(seen.iter().all(|(_, t)| *t == total));
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(seen.last().unwrap().0, total);
+}

@@ -1014,3 +1014,41 @@ fn a_hostile_file_in_the_window_gives_its_reason_not_a_crash() {
     // The window still answers: the sample can be opened from the empty state.
     assert!(h.state().state.loading_since.is_none());
 }
+
+/// A load can be stopped from the window: the data open before stays, a notice says so, and what
+/// the stopped load delivers later is ignored. The file is a pipe that sends nothing until the
+/// test writes to it, so the load is certainly under way when the button is clicked.
+#[test]
+#[cfg(unix)]
+fn a_load_under_way_can_be_cancelled() {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = dir.path().join("lento.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    h.state_mut()
+        .apply(cruscotto::app::Intent::AddFiles(vec![pipe.clone()]));
+    h.run_steps(4);
+    assert!(h.state().state.loading_since.is_some());
+    h.get_by_label("Annulla").click();
+    h.run_steps(4);
+    assert!(h.state().state.loading_since.is_none());
+    assert!(
+        h.query_all_by_label_contains("Caricamento annullato")
+            .count()
+            >= 1
+    );
+    // The stopped load finally gets its bytes; nothing changes in the window.
+    std::fs::write(&pipe, "Titolo;Importo\nUno;1.000\n").unwrap();
+    for _ in 0..40 {
+        h.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(h.state().state.errors.is_empty());
+    let sources = h.state().state.dataset.as_ref().map(|d| d.sources.len());
+    assert_eq!(sources, Some(2));
+    h.get_by_label(&euro(total_of_samples()));
+}

@@ -38,6 +38,8 @@ pub enum Intent {
     OpenDialog {
         add: bool,
     },
+    /// Stops the load under way; what was open before stays.
+    CancelLoad,
     OpenFiles(Vec<PathBuf>),
     AddFiles(Vec<PathBuf>),
     RemoveSource(usize),
@@ -669,6 +671,18 @@ impl CruscottoApp {
         let mut recompute = false;
         match intent {
             Intent::OpenDialog { add } => self.open_dialog(add),
+            Intent::CancelLoad => {
+                if self.state.loading_since.is_some() {
+                    self.worker.cancel_load();
+                    // Whatever the stopped load still sends is ignored.
+                    self.load_generation += 1;
+                    self.state.loading_since = None;
+                    self.state.load_stage = None;
+                    self.pending_view = None;
+                    let text = self.state.settings.lang.texts().load_cancelled.to_string();
+                    self.state.notices.push(Notice { text, error: false });
+                }
+            }
             Intent::OpenFiles(files) => {
                 s.settings.remember(&files);
                 s.settings.filters.clear();

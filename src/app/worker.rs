@@ -272,6 +272,13 @@ impl Worker {
         }
     }
 
+    /// Stops the load under way at its next step (between parts of a file, before interpreting):
+    /// its result, if any, is never delivered.
+    pub fn cancel_load(&self) {
+        self.latest_load
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
     /// Loads in a background thread. A load superseded by a newer one stops at its next step
     /// (between files, before normalising), so two loads do not hold memory at once.
     pub fn load(

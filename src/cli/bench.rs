@@ -96,7 +96,7 @@ fn stage_times(stages: &[(Stage, Instant)], end: Instant) -> [Duration; 3] {
     for (i, (stage, start)) in stages.iter().enumerate() {
         let stop = stages.get(i + 1).map(|s| s.1).unwrap_or(end);
         let slot = match stage {
-            Stage::Reading { .. } => 0,
+            Stage::Reading { .. } | Stage::Parsing { .. } => 0,
             Stage::Normalising { .. } => 1,
             Stage::Combining | Stage::Preparing => 2,
         };
@@ -378,6 +378,7 @@ mod tests {
                     file: file.clone(),
                     index: 0,
                     count: 2,
+                    bytes: None,
                 },
                 at(0),
             ),
@@ -386,6 +387,7 @@ mod tests {
                     file: file.clone(),
                     index: 1,
                     count: 2,
+                    bytes: None,
                 },
                 at(100),
             ),
@@ -394,6 +396,7 @@ mod tests {
                     file,
                     index: 0,
                     count: 1,
+                    rows: 10,
                 },
                 at(250),
             ),

@@ -215,13 +215,25 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
     let mut keys: Vec<Option<String>> = Vec::with_capacity(count);
     let mut hits: Vec<Option<Piece>> = Vec::with_capacity(count);
     let mut raws = Vec::new();
+    // Progress in bytes over all the files (a folder dataset counts as nothing).
+    let total: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum();
+    let mut done = 0u64;
     for (index, p) in paths.iter().enumerate() {
         options.cancel.check()?;
-        options.progress.report(Stage::Reading {
-            file: p.clone(),
-            index,
-            count,
-        });
+        let report = |done: u64| {
+            options.progress.report(Stage::Reading {
+                file: p.clone(),
+                index,
+                count,
+                bytes: Some((done, total)),
+            })
+        };
+        report(done);
         let key = options
             .cache
             .as_ref()
@@ -237,7 +249,20 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
                 report: c.report,
             });
         if hit.is_none() {
-            raws.push(source::read_path(p, &read)?);
+            raws.push(if p.is_dir() {
+                source::read_path(p, &read)?
+            } else {
+                let bytes = read_in_parts(p, &mut done, &report, &options.cancel)?;
+                options.progress.report(Stage::Parsing {
+                    file: p.clone(),
+                    index,
+                    count,
+                });
+                source::read_bytes(p, bytes, &read)?
+            });
+        } else if let Ok(m) = std::fs::metadata(p) {
+            done += m.len();
+            report(done);
         }
         keys.push(key);
         hits.push(hit);
@@ -276,11 +301,46 @@ pub fn load_sources(
                 file: p.clone(),
                 index,
                 count,
+                bytes: None,
             });
             source::read_bytes(&p, b, &read)
         })
         .collect::<Result<Vec<_>, _>>()?;
     load_raw(raws, options)
+}
+
+/// How much of a file is read between two progress reports (and cancellation checks).
+const READ_PART: u64 = 16 << 20;
+
+/// Reads a whole file in parts, adding each part to `done` and reporting it; stops when the load
+/// is cancelled. The file is opened read-only.
+fn read_in_parts(
+    path: &Path,
+    done: &mut u64,
+    report: &dyn Fn(u64),
+    cancel: &CancelFlag,
+) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    loop {
+        let n = (&mut file)
+            .take(READ_PART)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if n == 0 {
+            break;
+        }
+        *done += n as u64;
+        report(*done);
+        cancel.check()?;
+    }
+    Ok(bytes)
 }
 
 /// What the readers are told: the sheet, and the columns a question needs (the user's mapping
@@ -434,6 +494,7 @@ fn normalise_all(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Vec<Piece
             file: raw.origin.file.clone(),
             index,
             count,
+            rows: raw.frame.height(),
         });
         let n = normalise(
             raw,
@@ -557,29 +618,36 @@ mod progress_tests {
         let dataset = crate::data::sample::load_with(&options).unwrap();
         assert_eq!(dataset.sources.len(), 2);
         let file = |i: usize| PathBuf::from(crate::data::sample::FILES[i].0);
+        let reading = |i: usize| Stage::Reading {
+            file: file(i),
+            index: i,
+            count: 2,
+            bytes: None,
+        };
+        let seen = seen.lock().unwrap().clone();
+        // Interpreting says how many rows: the sample's two files have 22 and 12+ rows.
+        let rows: Vec<usize> = seen
+            .iter()
+            .filter_map(|s| match s {
+                Stage::Normalising { rows, .. } => Some(*rows),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0] >= 22 && rows[1] >= 12, "{rows:?}");
+        let normalising = |i: usize| Stage::Normalising {
+            file: file(i),
+            index: i,
+            count: 2,
+            rows: rows[i],
+        };
         let expected = vec![
-            Stage::Reading {
-                file: file(0),
-                index: 0,
-                count: 2,
-            },
-            Stage::Reading {
-                file: file(1),
-                index: 1,
-                count: 2,
-            },
-            Stage::Normalising {
-                file: file(0),
-                index: 0,
-                count: 2,
-            },
-            Stage::Normalising {
-                file: file(1),
-                index: 1,
-                count: 2,
-            },
+            reading(0),
+            reading(1),
+            normalising(0),
+            normalising(1),
             Stage::Combining,
         ];
-        assert_eq!(*seen.lock().unwrap(), expected);
+        assert_eq!(seen, expected);
     }
 }

@@ -29,11 +29,17 @@ pub enum Note {
     NoDataRows,
     /// An input skipped: a folder holding nothing readable, or a file that is not a table.
     FolderSkipped(std::path::PathBuf),
+    /// Stored dates no calendar holds (beyond the years 1–9999), left empty: column, how many.
+    DatesOutOfRange { column: String, count: usize },
 }
 
 impl fmt::Display for Note {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Note::DatesOutOfRange { column, count } => write!(
+                f,
+                "column '{column}': {count} stored date(s) beyond the years 1–9999 left empty"
+            ),
             Note::Text {
                 encoding,
                 delimiter,

@@ -13,17 +13,42 @@ pub enum Stage {
         file: PathBuf,
         index: usize,
         count: usize,
+        /// Bytes read so far and in all, over every file of the load (when they are files on
+        /// disk; reported again as each part of a large file arrives).
+        bytes: Option<(u64, u64)>,
+    },
+    /// Splitting file `index + 1` of `count`, read, into rows and columns (a CSV's parse, a
+    /// workbook's cells).
+    Parsing {
+        file: PathBuf,
+        index: usize,
+        count: usize,
     },
     /// Mapping and parsing file `index + 1` of `count` into canonical columns.
     Normalising {
         file: PathBuf,
         index: usize,
         count: usize,
+        /// The rows being interpreted.
+        rows: usize,
     },
     /// Putting the sources together and folding spelling variants.
     Combining,
     /// Deriving what the dashboard needs once (colour order, year range).
     Preparing,
+}
+
+impl Stage {
+    /// How far the load has come, when it can be told (the bytes read of all the files).
+    pub fn fraction(&self) -> Option<f32> {
+        match self {
+            Stage::Reading {
+                bytes: Some((done, total)),
+                ..
+            } if *total > 0 => Some((*done as f64 / *total as f64).clamp(0.0, 1.0) as f32),
+            _ => None,
+        }
+    }
 }
 
 /// Where stages are reported; does nothing by default.

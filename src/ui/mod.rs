@@ -50,7 +50,7 @@ pub fn install_fonts(ctx: &egui::Context) {
 pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
     let t = state.settings.lang.texts();
     egui::Panel::top("top_bar").show(ui, |ui| top_bar::show(ui, state, out));
-    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, state));
+    egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, state, out));
     egui::Panel::left("side_panel")
         .resizable(true)
         .default_size(290.0)
@@ -90,12 +90,13 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         let Some(dashboard) = &state.dashboard else {
             ui.add_space(40.0);
             ui.vertical_centered(|ui| {
-                if state.loading_since.is_some() || state.computing_since.is_some() {
+                if state.loading_since.is_some() {
+                    ui.label(egui::RichText::new(t.loading).size(16.0));
+                    ui.add_space(6.0);
+                    load_progress(ui, state, out, 420.0);
+                } else if state.computing_since.is_some() {
                     ui.spinner();
-                    ui.label(t.loading);
-                    if let Some(stage) = &state.load_stage {
-                        ui.label(egui::RichText::new(state.settings.lang.stage(stage)).weak());
-                    }
+                    ui.label(t.computing);
                 } else {
                     ui.label(egui::RichText::new(t.empty_state).size(16.0));
                     if ui.button(t.open).clicked() {
@@ -316,4 +317,23 @@ fn active_filters(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             out.intents.push(Intent::ClearAll);
         }
     });
+}
+
+/// The load under way: a bar (the bytes read, or moving while the rows are interpreted), the
+/// step in words, and a button that stops it.
+pub fn load_progress(ui: &mut egui::Ui, state: &AppState, out: &mut Output, width: f32) {
+    let lang = state.settings.lang;
+    let stage = state.load_stage.as_ref();
+    let text = stage.map(|s| lang.stage(s)).unwrap_or_default();
+    let bar = match stage.and_then(|s| s.fraction()) {
+        Some(fraction) => egui::ProgressBar::new(fraction).show_percentage(),
+        None => egui::ProgressBar::new(0.0).animate(true),
+    };
+    ui.add(bar.desired_width(width));
+    if !text.is_empty() {
+        ui.label(egui::RichText::new(text).weak());
+    }
+    if ui.button(lang.texts().cancel_load).clicked() {
+        out.intents.push(Intent::CancelLoad);
+    }
 }

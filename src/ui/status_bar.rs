@@ -3,7 +3,7 @@
 
 use eframe::egui;
 
-use crate::app::AppState;
+use crate::app::{AppState, Intent};
 use crate::format;
 use crate::i18n::{Lang, Noun};
 
@@ -15,7 +15,7 @@ fn seconds(lang: Lang, value: f64, decimals: usize) -> String {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, state: &AppState) {
+pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut super::Output) {
     let lang = state.settings.lang;
     let t = lang.texts();
     ui.horizontal(|ui| {
@@ -39,10 +39,16 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
         }
         if let Some(since) = state.loading_since {
             ui.separator();
-            ui.spinner();
-            let step = state
-                .load_stage
-                .as_ref()
+            let stage = state.load_stage.as_ref();
+            match stage.and_then(|s| s.fraction()) {
+                Some(fraction) => {
+                    ui.add(egui::ProgressBar::new(fraction).desired_width(120.0));
+                }
+                None => {
+                    ui.spinner();
+                }
+            }
+            let step = stage
                 .map(|stage| format!("{} · ", state.settings.lang.stage(stage)))
                 .unwrap_or_default();
             ui.label(format!(
@@ -50,6 +56,10 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
                 t.loading,
                 seconds(lang, since.elapsed().as_secs_f64(), 1)
             ));
+            // Without a dashboard the window's centre shows the load with its own button.
+            if state.dashboard.is_some() && ui.small_button(t.cancel_load).clicked() {
+                out.intents.push(Intent::CancelLoad);
+            }
         } else if state.computing_since.is_some() {
             ui.separator();
             ui.spinner();

@@ -5,6 +5,7 @@
 //! CSV reader, Parquet through polars.
 
 mod csv;
+mod dates;
 pub mod folder;
 mod parquet;
 mod parquet_guard;
@@ -189,6 +190,9 @@ pub fn read_bytes(
         }
     };
     notes.append(&mut table.notes);
+    notes.extend(
+        dates::tame(&mut table.frame).map_err(|e| LoadError::unreadable(path, e.to_string()))?,
+    );
     table.notes = notes;
     Ok(table)
 }
