@@ -356,6 +356,7 @@ fn bench_reports_every_step_for_the_projects_it_generated() {
             "dashboard: 1 filter",
             "dashboard: 2 filters",
             "dashboard: text search",
+            "dashboard: filters cleared",
             "open, no cache",
             "reopen, from the cache"
         ]
@@ -363,6 +364,46 @@ fn bench_reports_every_step_for_the_projects_it_generated() {
     for s in report["steps"].as_array().unwrap() {
         let secs = s["seconds"].as_f64().unwrap();
         assert!(secs >= 0.0 && secs <= s["max_seconds"].as_f64().unwrap());
+    }
+    // Where the dashboard's time goes, part by part.
+    let parts: Vec<&str> = report["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["part"].as_str().unwrap())
+        .collect();
+    for part in [
+        "filtered projects",
+        "years",
+        "kpis",
+        "facets",
+        "chart: explore",
+    ] {
+        assert!(parts.contains(&part), "{part} in {parts:?}");
+    }
+    // The window's frames, screen by screen, drawn for real.
+    let frames = report["frames"].as_array().unwrap();
+    let screens: Vec<&str> = frames
+        .iter()
+        .map(|f| f["screen"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        screens,
+        [
+            "Panoramica",
+            "Esplora",
+            "Territorio, province",
+            "Territorio, comuni",
+            "Progetti"
+        ]
+    );
+    for f in frames {
+        let (median, max) = (
+            f["median_ms"].as_f64().unwrap(),
+            f["max_ms"].as_f64().unwrap(),
+        );
+        assert!(median > 0.0 && median <= max, "{f}");
+        assert!(f["vertices"].as_u64().unwrap() > 1_000, "{f}");
     }
 }
 

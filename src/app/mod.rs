@@ -910,6 +910,17 @@ impl CruscottoApp {
 
 impl eframe::App for CruscottoApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.draw(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state.settings);
+    }
+}
+
+impl CruscottoApp {
+    /// One frame: take what the workers sent, draw the window, apply what the user did.
+    pub fn draw(&mut self, ui: &mut egui::Ui) {
         self.receive();
         let ctx = ui.ctx().clone();
         ctx.set_visuals(if self.state.settings.dark {
@@ -934,10 +945,6 @@ impl eframe::App for CruscottoApp {
         {
             ctx.request_repaint_after(Duration::from_millis(100));
         }
-    }
-
-    fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, eframe::APP_KEY, &self.state.settings);
     }
 }
 

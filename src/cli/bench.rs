@@ -86,6 +86,8 @@ struct Report {
     steps: Vec<Step>,
     /// Where the dashboard's time goes.
     parts: Vec<Part>,
+    /// The window's frames, per screen (CPU: layout, widgets, tessellation).
+    frames: Vec<super::bench_frames::FrameTime>,
     /// Peak resident memory of the process (Linux), in MiB.
     peak_memory_mib: Option<f64>,
 }
@@ -260,6 +262,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
             seconds: median(times),
         })
         .collect();
+    let frames = super::bench_frames::measure(&files, 30)?;
     let report = Report {
         files: if args.files.is_empty() {
             vec![PathBuf::from(format!("(synthetic .{})", args.generate))]
@@ -277,6 +280,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
                 one_filter_seconds: if one.is_empty() { 0.0 } else { median(one) },
             })
             .collect(),
+        frames,
         peak_memory_mib: peak_memory_mib(),
     };
     write_report(&report, args.format, out).map_err(|e| e.to_string())
@@ -314,14 +318,14 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
             )?;
             writeln!(
                 out,
-                "{:<24} {:>9} {:>9} {:>9}",
+                "{:<28} {:>9} {:>9} {:>9}",
                 "step", "median s", "min s", "max s"
             )?;
-            writeln!(out, "{}", "─".repeat(54))?;
+            writeln!(out, "{}", "─".repeat(58))?;
             for s in &report.steps {
                 writeln!(
                     out,
-                    "{:<24} {:>9.3} {:>9.3} {:>9.3}",
+                    "{:<28} {:>9.3} {:>9.3} {:>9.3}",
                     s.step, s.seconds, s.min_seconds, s.max_seconds
                 )?;
             }
@@ -353,6 +357,20 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
                     out,
                     "{:<24} {:>12.3} {:>12.3}",
                     p.part, p.no_filter_seconds, p.one_filter_seconds
+                )?;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{:<24} {:>12} {:>12} {:>10}",
+                "window frame", "median ms", "slowest ms", "vertices"
+            )?;
+            writeln!(out, "{}", "─".repeat(61))?;
+            for f in &report.frames {
+                writeln!(
+                    out,
+                    "{:<24} {:>12.2} {:>12.2} {:>10}",
+                    f.screen, f.median_ms, f.max_ms, f.vertices
                 )?;
             }
             if let Some(mib) = report.peak_memory_mib {

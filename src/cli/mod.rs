@@ -5,6 +5,7 @@
 
 mod args;
 pub mod bench;
+mod bench_frames;
 pub mod check;
 pub mod compare;
 pub mod export_chart;

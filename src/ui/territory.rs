@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use eframe::egui;
-use egui_plot::{Line, Plot, PlotPoint, Points};
+use egui_plot::{Line, Plot, PlotPoint};
 
 use super::Output;
 use super::{chart_menu, charts};
@@ -46,17 +46,18 @@ fn outlines() -> &'static [(bool, Vec<PlotPoint>)] {
 /// Names beside the largest bubbles (placed by [`crate::render::geo::place_labels`]), each with a halo so it
 /// reads over the bubbles and borders.
 fn labels(
-    plot_ui: &mut egui_plot::PlotUi<'_>,
+    painter: &egui::Painter,
+    transform: &egui_plot::PlotTransform,
     bubbles: &[(f32, &TerritoryPoint)],
     colour: egui::Color32,
     halo: egui::Color32,
 ) {
-    let frame = *plot_ui.transform().frame();
+    let frame = *transform.frame();
     let drawn: Vec<Drawn> = bubbles
         .iter()
         .map(|(radius, p)| {
             let (x, y) = project(p.lat, p.lon);
-            let centre = plot_ui.screen_from_plot(PlotPoint::new(x, y));
+            let centre = transform.position_from_point(&PlotPoint::new(x, y));
             Drawn {
                 x: centre.x,
                 y: centre.y,
@@ -72,20 +73,19 @@ fn labels(
         x1: frame.max.x,
         y1: frame.max.y,
     };
+    let font = egui::FontId::proportional(11.5);
     for (i, spot) in place_labels(&drawn, frame, 12) {
         let at = egui::pos2(spot.x0, (spot.y0 + spot.y1) / 2.0);
         let name = &bubbles[i].1.name;
         let offsets = [(-1.0, 0.0), (1.0, 0.0), (0.0, -1.0), (0.0, 1.0), (0.0, 0.0)];
         for (k, (dx, dy)) in offsets.into_iter().enumerate() {
             let text_colour = if k == offsets.len() - 1 { colour } else { halo };
-            plot_ui.text(
-                egui_plot::Text::new(
-                    "labels",
-                    plot_ui.plot_from_screen(at + egui::vec2(dx, dy)),
-                    egui::RichText::new(name).size(11.5).color(text_colour),
-                )
-                .anchor(egui::Align2::LEFT_CENTER)
-                .allow_hover(false),
+            painter.text(
+                at + egui::vec2(dx, dy),
+                egui::Align2::LEFT_CENTER,
+                name,
+                font.clone(),
+                text_colour,
             );
         }
     }
@@ -221,43 +221,6 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                             .allow_hover(false),
                     );
                 }
-                let sized: Vec<(f32, &TerritoryPoint)> = bubbles
-                    .iter()
-                    .map(|p| {
-                        let radius = bubble_radius(p.amount, max_amount, largest_radius(level));
-                        (radius, p)
-                    })
-                    .collect();
-                for (radius, p) in &sized {
-                    let radius = *radius;
-                    let (x, y) = project(p.lat, p.lon);
-                    let at = vec![[x, y]];
-                    // Unnamed series: the hover text comes from the nearest bubble, and a name
-                    // would be a string copied per bubble per frame.
-                    plot_ui.points(
-                        Points::new("", at.clone())
-                            .radius(radius)
-                            .filled(true)
-                            .color(accent),
-                    );
-                    plot_ui.points(
-                        Points::new("", at)
-                            .radius(radius)
-                            .filled(false)
-                            .color(outline),
-                    );
-                }
-                labels(plot_ui, &sized, label_colour, halo);
-                let centres: Vec<(String, egui::Pos2)> = bubbles
-                    .iter()
-                    .map(|p| {
-                        let (x, y) = project(p.lat, p.lon);
-                        (
-                            p.name.clone(),
-                            plot_ui.screen_from_plot(PlotPoint::new(x, y)),
-                        )
-                    })
-                    .collect();
                 let click = if plot_ui.response().clicked() {
                     plot_ui.pointer_coordinate()
                 } else {
@@ -268,9 +231,28 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                 } else {
                     None
                 };
-                (centres, click, right_click)
+                (click, right_click)
             });
-        let (centres, click, right_click) = response.inner;
+        let (click, right_click) = response.inner;
+        // The bubbles and their labels, painted over the borders in one pass (no plot item per
+        // bubble: thousands of municipalities stay cheap to draw).
+        let transform = &response.transform;
+        let painter = ui.painter_at(*transform.frame());
+        let sized: Vec<(f32, &TerritoryPoint)> = bubbles
+            .iter()
+            .map(|p| {
+                let radius = bubble_radius(p.amount, max_amount, largest_radius(level));
+                (radius, p)
+            })
+            .collect();
+        let mut centres: Vec<(String, egui::Pos2)> = Vec::with_capacity(sized.len());
+        for (radius, p) in &sized {
+            let (x, y) = project(p.lat, p.lon);
+            let centre = transform.position_from_point(&PlotPoint::new(x, y));
+            painter.circle(centre, *radius, accent, egui::Stroke::new(1.5, outline));
+            centres.push((p.name.clone(), centre));
+        }
+        labels(&painter, transform, &sized, label_colour, halo);
         // The bubble a right click opened the menu on: it can join the comparison.
         let memory = egui::Id::unique("territory_map").with("menu_bubble");
         if let Some(p) = right_click
