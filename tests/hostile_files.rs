@@ -324,3 +324,11 @@ fn a_parquet_date_beyond_the_calendar_is_left_empty_and_said() {
         "{out}"
     );
 }
+
+/// Found by fuzzing: a Parquet column named `__PL_STRUCTFIELDS` (a name polars keeps for itself)
+/// made polars panic while the loader interpreted the file. Such columns are renamed; it loads.
+#[test]
+fn a_column_named_like_polars_own_columns_is_renamed() {
+    let out = loaded(&corpus("fuzz_parquet_reserved_column_name.parquet"));
+    assert!(out.contains("projects"), "{out}");
+}

@@ -147,7 +147,10 @@ impl ReadOptions {
 pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadError> {
     if path.is_dir() {
         // A folder of Parquet files (see [`folder`]): one dataset with its partition columns.
-        return parquet::read_dataset(path);
+        let mut table = parquet::read_dataset(path)?;
+        rename_reserved(&mut table.frame)
+            .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
+        return Ok(table);
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
         file: path.to_path_buf(),
@@ -194,7 +197,29 @@ pub fn read_bytes(
         dates::tame(&mut table.frame).map_err(|e| LoadError::unreadable(path, e.to_string()))?,
     );
     table.notes = notes;
+    rename_reserved(&mut table.frame).map_err(|e| LoadError::unreadable(path, e.to_string()))?;
     Ok(table)
+}
+
+/// Columns of the file named like the working columns of the loader and of polars (`__row`,
+/// `__PL_STRUCTFIELDS`, …): renamed `col__…`, so that no file can pass for them (a Parquet
+/// column named `__PL_STRUCTFIELDS` made polars panic — found by fuzzing).
+fn rename_reserved(frame: &mut polars::prelude::DataFrame) -> polars::prelude::PolarsResult<()> {
+    let reserved: Vec<String> = frame
+        .get_column_names()
+        .into_iter()
+        .filter(|n| n.starts_with("__") && n.as_str() != ROW)
+        .map(|n| n.to_string())
+        .collect();
+    for name in reserved {
+        let mut new = format!("col{name}");
+        while frame.column(&new).is_ok() {
+            new.insert(0, '_');
+            new.insert_str(0, "col");
+        }
+        frame.rename(&name, new.into())?;
+    }
+    Ok(())
 }
 
 fn same_family(claimed: Format, actual: Format) -> bool {
