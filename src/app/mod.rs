@@ -208,6 +208,8 @@ pub struct CruscottoApp {
     dialogs: Arc<dyn FileDialogs>,
     /// A view to apply once its sources are loaded.
     pending_view: Option<SavedView>,
+    /// The loaded dataset whose quality report starts after its first dashboard.
+    quality_due: Option<Dataset>,
     ctx: egui::Context,
     frame: u64,
 }
@@ -269,6 +271,7 @@ impl CruscottoApp {
             dialog_rx,
             dialogs: Arc::new(NativeDialogs),
             pending_view: None,
+            quality_due: None,
             ctx: ctx.clone(),
             frame: 0,
         };
@@ -335,8 +338,9 @@ impl CruscottoApp {
         self.state
             .colors
             .assign(loaded.programmes.iter().map(String::as_str));
+        self.quality_due = Some(loaded.dataset.clone());
         self.state.dataset = Some(Arc::new(loaded.dataset));
-        // The data-quality report follows from the background.
+        // The data-quality report follows from the background, after the first dashboard.
         self.unreadable_amounts = Arc::default();
         self.state.quality = None;
         self.state.quality_pending = true;
@@ -398,6 +402,9 @@ impl CruscottoApp {
                     if generation == self.compute_generation =>
                 {
                     self.state.computing_since = None;
+                    if let Some(dataset) = self.quality_due.take() {
+                        self.worker.quality(self.load_generation, dataset);
+                    }
                     let t = self.state.settings.lang.texts();
                     match result {
                         Ok(d) => self.state.dashboard = Some(Arc::new(*d)),

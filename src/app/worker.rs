@@ -313,18 +313,25 @@ impl Worker {
         std::thread::spawn(move || {
             let started = Instant::now();
             let result = guarded(|| load(input, progress, context)).map(Box::new);
-            let for_report = result.as_ref().ok().map(|l| l.dataset.clone());
             let _ = tx.send(Outcome::Loaded {
                 generation,
                 result,
                 elapsed: started.elapsed(),
             });
             wake();
-            if let Some(dataset) = for_report {
-                let result = guarded(|| Ok(quality_report(&dataset))).map(Box::new);
-                let _ = tx.send(Outcome::Quality { generation, result });
-                wake();
-            }
+        });
+    }
+
+    /// Computes the data-quality report of a loaded dataset in its own thread. The window asks
+    /// for it once the first dashboard of the load is drawn, so the two do not share the
+    /// processors while the officer waits for the first numbers.
+    pub fn quality(&self, generation: u64, dataset: Dataset) {
+        let tx = self.outcome_tx.clone();
+        let wake = self.wake.clone();
+        std::thread::spawn(move || {
+            let result = guarded(|| Ok(quality_report(&dataset))).map(Box::new);
+            let _ = tx.send(Outcome::Quality { generation, result });
+            wake();
         });
     }
 

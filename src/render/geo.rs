@@ -21,6 +21,13 @@ pub fn largest_radius(level: MapLevel) -> f32 {
     }
 }
 
+/// How much smaller every bubble is drawn when there are many of them: one for up to 400 bubbles,
+/// down to 0.3 for thousands of municipalities, so that a national map shows its territories
+/// instead of one blue mass. The same on screen and in exported maps.
+pub fn density(bubbles: usize) -> f32 {
+    (400.0 / bubbles.max(1) as f32).sqrt().clamp(0.3, 1.0)
+}
+
 /// How far (in degrees) a pointer may be from a bubble's centre to hit it.
 pub fn reach(level: MapLevel) -> f64 {
     match level {
@@ -162,6 +169,10 @@ mod tests {
         assert_eq!(bubble_radius(-5.0, 100.0, 26.0), 3.0);
         assert_eq!(bubble_radius(0.0, 0.0, 26.0), 3.0);
         assert!(bubble_radius(f64::NAN, 100.0, 26.0).is_finite());
+        // Many bubbles are drawn smaller; a regional map keeps its sizes.
+        assert_eq!(density(107), 1.0);
+        assert_eq!(density(1_600), 0.5);
+        assert_eq!(density(7_900), 0.3);
     }
 
     #[test]

@@ -6,8 +6,8 @@ use super::chart_svg::{Area, base_size, footer, header};
 use super::decor::Decor;
 use super::fonts::{fit, text_width};
 use super::geo::{
-    Box2, Drawn, MapLevel, bubble_radius, largest_radius, max_amount, place_labels, project,
-    view_bounds,
+    Box2, Drawn, MapLevel, bubble_radius, density, largest_radius, max_amount, place_labels,
+    project, view_bounds,
 };
 use super::svg::{Anchor, GREY, Rgb, Svg, TextStyle, WHITE};
 use crate::data::reference;
@@ -154,7 +154,9 @@ fn bubbles(
             Drawn {
                 x,
                 y,
-                radius: bubble_radius(p.amount, max, largest_radius(level)) * k,
+                radius: bubble_radius(p.amount, max, largest_radius(level))
+                    * k
+                    * density(points.len()),
                 label_w: text_width(&p.name, label_size, true),
                 label_h: label_size * 1.2,
             }
@@ -192,6 +194,7 @@ fn size_key(svg: &mut Svg, points: &[TerritoryPoint], level: MapLevel, map: Area
     }
     let max = max_amount(points);
     let k = map_scale(map);
+    let k = k * density(points.len());
     let big = bubble_radius(max, max, largest_radius(level)) * k;
     let small = bubble_radius(max / 4.0, max, largest_radius(level)) * k;
     let x = map.x + big + s * 0.4;

@@ -18,8 +18,8 @@ use crate::query::chart::Dimension;
 use crate::query::dashboard::Dashboard;
 use crate::query::territory::TerritoryPoint;
 use crate::render::geo::{
-    Box2, Drawn, MapLevel, bubble_radius, largest_radius, max_amount, nearest, place_labels,
-    project, reach, view_bounds,
+    Box2, Drawn, MapLevel, bubble_radius, density, largest_radius, max_amount, nearest,
+    place_labels, project, reach, view_bounds,
 };
 
 /// The outlines of the regions and provinces in plot coordinates, computed once.
@@ -241,7 +241,8 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         let sized: Vec<(f32, &TerritoryPoint)> = bubbles
             .iter()
             .map(|p| {
-                let radius = bubble_radius(p.amount, max_amount, largest_radius(level));
+                let radius = bubble_radius(p.amount, max_amount, largest_radius(level))
+                    * density(bubbles.len());
                 (radius, p)
             })
             .collect();
