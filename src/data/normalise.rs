@@ -10,7 +10,7 @@ use polars::prelude::*;
 use super::error::LoadError;
 use super::mapping::Explained;
 use super::note::Note;
-use super::parse::{clean_text, dates, lists, money, ordered_left_join, territory};
+use super::parse::{clean_text, dates, lists, money, territory};
 use super::quality::{ProblemKind, columns as pc, empty_problems};
 use super::schema::{Field, Kind, SOURCE, SOURCE_ROW};
 use super::source::{Origin, ROW, RawTable};
@@ -244,24 +244,33 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
             _ => per_row.push(e),
         }
     }
-    let mut lf = frame.clone().lazy().with_columns(per_row);
+    let mut out = frame.clone().lazy().with_columns(per_row).collect()?;
     for (h, exprs) in by_source {
-        let distinct = frame.column(&h)?.unique()?;
-        let parsed = DataFrame::new(distinct.len(), vec![distinct])?
+        let distinct = frame.column(&h)?.unique()?.drop_nulls();
+        let n = distinct.len();
+        let parsed = DataFrame::new(n, vec![distinct.clone()])?
             .lazy()
-            .select(
-                std::iter::once(col(h.as_str()))
-                    .chain(exprs)
-                    .collect::<Vec<_>>(),
-            );
-        lf = lf.join(
-            parsed,
-            [col(h.as_str())],
-            [col(h.as_str())],
-            ordered_left_join(),
-        );
+            .select(exprs)
+            .collect()?;
+        // Each row's place among the distinct values (none for an empty cell), then the parsed
+        // values gathered by it: no join carrying the whole table along.
+        let places = Series::new("__place".into(), (0..n as IdxSize).collect::<Vec<_>>());
+        let place = frame
+            .clone()
+            .lazy()
+            .select([col(h.as_str())
+                .replace_strict(
+                    lit(distinct.as_materialized_series().clone()),
+                    lit(places),
+                    Some(lit(NULL).cast(IDX_DTYPE)),
+                    Some(IDX_DTYPE),
+                )
+                .alias("__place")])
+            .collect()?;
+        let gathered = parsed.take(place.column("__place")?.idx()?)?;
+        out.hstack_mut(gathered.columns())?;
     }
-    lf.collect()
+    Ok(out)
 }
 
 /// Whether a text column holds few distinct values for its length (judged on its first rows).
