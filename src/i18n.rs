@@ -970,6 +970,16 @@ impl Lang {
         format!("{} {word}", crate::format::count(n))
     }
 
+    /// The KPIs' note on amounts left out of the totals (`3 importi non leggibili esclusi`).
+    pub fn unreadable_amounts(self, n: usize) -> String {
+        match (self, n) {
+            (Lang::It, 1) => "1 importo non leggibile escluso".into(),
+            (Lang::It, n) => format!("{} importi non leggibili esclusi", crate::format::count(n)),
+            (Lang::En, 1) => "1 unreadable amount left out".into(),
+            (Lang::En, n) => format!("{} unreadable amounts left out", crate::format::count(n)),
+        }
+    }
+
     /// One of two words, by language.
     pub fn pick_owned(self, it: &str, en: &str) -> String {
         match self {
@@ -989,6 +999,22 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_note_on_unreadable_amounts_agrees_with_its_number() {
+        assert_eq!(
+            Lang::It.unreadable_amounts(1),
+            "1 importo non leggibile escluso"
+        );
+        assert_eq!(
+            Lang::It.unreadable_amounts(1_200),
+            "1.200 importi non leggibili esclusi"
+        );
+        assert_eq!(
+            Lang::En.unreadable_amounts(3),
+            "3 unreadable amounts left out"
+        );
+    }
 
     #[test]
     fn counted_words_agree_with_their_number() {

@@ -188,13 +188,20 @@ pub struct SummaryArgs {
     pub by: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    /// The language of labels and notes.
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
     pub load: LoadArgs,
+}
+
+/// The language of every verb's labels, notes and messages.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct LangArgs {
+    /// The language of labels, notes and messages (default: the system's, Italian when unknown).
+    #[arg(long, value_enum, default_value_t = LangArg::system())]
+    pub lang: LangArg,
 }
 
 #[derive(Debug, Args)]
@@ -207,9 +214,8 @@ pub struct CheckArgs {
     /// Save the mapping of the first file as JSON, to edit and pass back with `--mapping`.
     #[arg(long, value_name = "FILE")]
     pub save_mapping: Option<PathBuf>,
-    /// The language of the report.
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -322,8 +328,8 @@ pub struct ExportChartArgs {
     /// The chart's title (default: made from the measure and the field).
     #[arg(long)]
     pub title: Option<String>,
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub picture: PictureArgs,
     #[command(flatten)]
@@ -360,8 +366,8 @@ pub struct ExportMapArgs {
     /// The map's title (default: "Importo per provincia" / "per comune").
     #[arg(long)]
     pub title: Option<String>,
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub picture: PictureArgs,
     #[command(flatten)]
@@ -391,8 +397,8 @@ pub struct ExportDataArgs {
     /// (default: UTF-8 with BOM, `,`, decimal point, ISO dates).
     #[arg(long = "excel-it")]
     pub excel_it: bool,
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
@@ -435,8 +441,8 @@ pub struct RenderViewArgs {
     pub height: f32,
     #[arg(long, default_value_t = 2.0)]
     pub scale: f32,
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub load: LoadArgs,
 }
@@ -451,8 +457,8 @@ pub struct ReportArgs {
     /// The PDF to write.
     #[arg(long)]
     pub out: PathBuf,
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
@@ -493,8 +499,8 @@ pub struct CompareArgs {
     pub reference: ReferenceArg,
     #[arg(long, value_enum, default_value_t)]
     pub format: OutputFormat,
-    #[arg(long, value_enum, default_value_t = LangArg::system())]
-    pub lang: LangArg,
+    #[command(flatten)]
+    pub lang: LangArgs,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]

@@ -13,7 +13,7 @@ use crate::query::quality::{QualityReport, report};
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<(), String> {
     let options = args.load.options()?;
-    let lang = Lang::from(args.lang);
+    let lang = Lang::from(args.lang.lang);
     let dataset = load_paths(&args.files, &options).map_err(|e| lang.load_error(&e))?;
     if let Some(path) = &args.save_mapping
         && let Some(first) = dataset.sources.first()
@@ -22,7 +22,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     let quality = report(&dataset).map_err(|e| e.to_string())?;
-    let text = render(&quality, args.examples, Lang::from(args.lang));
+    let text = render(&quality, args.examples, Lang::from(args.lang.lang));
     out.write_all(text.as_bytes()).map_err(|e| e.to_string())
 }
 

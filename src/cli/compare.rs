@@ -55,7 +55,7 @@ fn entities(
 }
 
 pub fn run(args: &CompareArgs, out: &mut dyn Write) -> Result<(), String> {
-    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
+    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang.lang)?;
     let table = &loaded.dataset.table;
     let by = Dimension::resolve(table.schema(), &args.by).map_err(|e| e.to_string())?;
     let chosen = entities(table, &by, &args.values)?;

@@ -9,7 +9,7 @@ use crate::render::chart_svg::chart_svg;
 use crate::render::palette::colouring_for;
 
 pub fn run(args: &ExportChartArgs, out: &mut dyn Write) -> Result<(), String> {
-    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
+    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang.lang)?;
     loaded.refuse_overwrite(&args.picture.out)?;
     let schema = loaded.dataset.table.schema();
     let mut spec = ChartSpec::new(

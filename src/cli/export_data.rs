@@ -12,7 +12,7 @@ use crate::query::chart::{ChartSpec, Dimension, query};
 use crate::render::decor::chart_title;
 
 pub fn run(args: &ExportDataArgs, out: &mut dyn Write) -> Result<(), String> {
-    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
+    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang.lang)?;
     loaded.refuse_overwrite(&args.out)?;
     let table = &loaded.dataset.table;
     let lang = loaded.lang;

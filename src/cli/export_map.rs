@@ -8,7 +8,7 @@ use crate::query::territory::bubbles;
 use crate::render::map_svg::map_svg;
 
 pub fn run(args: &ExportMapArgs, out: &mut dyn Write) -> Result<(), String> {
-    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
+    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang.lang)?;
     loaded.refuse_overwrite(&args.picture.out)?;
     let level = args.level.into();
     let (points, unplaced) =

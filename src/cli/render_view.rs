@@ -36,7 +36,7 @@ fn dataset(args: &RenderViewArgs, view: &SavedView) -> Result<(Dataset, Vec<Path
 pub fn run(args: &RenderViewArgs, out: &mut dyn Write) -> Result<(), String> {
     let view = SavedView::read(&args.view).map_err(|e| e.to_string())?;
     let (dataset, files) = dataset(args, &view)?;
-    let lang = Lang::from(args.lang);
+    let lang = Lang::from(args.lang.lang);
     let mut settings = Settings {
         lang,
         ..Settings::default()

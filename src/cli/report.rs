@@ -10,7 +10,7 @@ use crate::export::write_atomic;
 use crate::query::dashboard::{Request, compute};
 
 pub fn run(args: &ReportArgs, out: &mut dyn Write) -> Result<(), String> {
-    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang)?;
+    let loaded = Loaded::open(&args.files, &args.load, &args.filters, args.lang.lang)?;
     loaded.refuse_overwrite(&args.out)?;
     let mut settings = match &args.view {
         Some(view) => super::render_view::settings_of(view, &loaded)?,

@@ -10,7 +10,7 @@ use crate::query::summary::{Summary, summarise_filtered};
 
 pub fn run(args: &SummaryArgs, out: &mut dyn Write) -> Result<(), String> {
     let mut options = args.load.options()?;
-    let lang = Lang::from(args.lang);
+    let lang = Lang::from(args.lang.lang);
     let by = args.by.as_deref().unwrap_or("programme");
     // Only what this question reads is interpreted: the amounts, the grouping, the filters.
     let mut needed = crate::data::needed::Needed::totals();
@@ -23,7 +23,7 @@ pub fn run(args: &SummaryArgs, out: &mut dyn Write) -> Result<(), String> {
     let filters = args.filters.filters(&dataset.table)?;
     let summary =
         summarise_filtered(&dataset.table, &filters, Some(by)).map_err(|e| e.to_string())?;
-    let lang = Lang::from(args.lang);
+    let lang = Lang::from(args.lang.lang);
     let text = match args.format {
         OutputFormat::Json => to_json(&summary, lang),
         OutputFormat::Csv => to_csv(&summary, lang)?,

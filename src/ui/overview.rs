@@ -37,22 +37,8 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
             n.map(|n| format::count(n as usize))
                 .unwrap_or_else(|| t.not_available.into())
         };
-        let unreadable = (k.unreadable_amounts > 0).then(|| match lang {
-            crate::i18n::Lang::It if k.unreadable_amounts == 1 => {
-                "1 importo non leggibile escluso".to_string()
-            }
-            crate::i18n::Lang::It => format!(
-                "{} importi non leggibili esclusi",
-                format::count(k.unreadable_amounts as usize)
-            ),
-            crate::i18n::Lang::En if k.unreadable_amounts == 1 => {
-                "1 unreadable amount left out".to_string()
-            }
-            crate::i18n::Lang::En => format!(
-                "{} unreadable amounts left out",
-                format::count(k.unreadable_amounts as usize)
-            ),
-        });
+        let unreadable = (k.unreadable_amounts > 0)
+            .then(|| lang.unreadable_amounts(k.unreadable_amounts as usize));
         let cards: [(&str, String, Option<&str>); 6] = [
             (
                 t.kpi_granted,
