@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use polars::prelude::DataFrame;
 
 use crate::data::{self, Dataset, LoadOptions, ProgressSink, Stage};
-use crate::query::dashboard::{Dashboard, Request, compute};
+use crate::query::dashboard::{Dashboard, KnownFacets, Request, compute_with};
 
 /// What to load.
 #[derive(Debug, Clone)]
@@ -68,7 +68,8 @@ pub fn guarded<T>(task: impl FnOnce() -> Result<T, String>) -> Result<T, TaskErr
 }
 
 /// How the dashboard is computed (tests put a failing one in).
-pub type ComputeFn = Arc<dyn Fn(&DataFrame, &Request) -> Result<Dashboard, String> + Send + Sync>;
+pub type ComputeFn =
+    Arc<dyn Fn(&DataFrame, &Request, KnownFacets<'_>) -> Result<Dashboard, String> + Send + Sync>;
 
 /// What the background sends back.
 pub enum Outcome {
@@ -224,9 +225,11 @@ impl Worker {
     pub fn new(wake: Arc<dyn Fn() + Send + Sync>) -> Self {
         Self::with_compute(
             wake,
-            Arc::new(|table: &DataFrame, request: &Request| {
-                compute(table, request).map_err(|e| e.to_string())
-            }),
+            Arc::new(
+                |table: &DataFrame, request: &Request, known: KnownFacets<'_>| {
+                    compute_with(table, request, known).map_err(|e| e.to_string())
+                },
+            ),
         )
     }
 
@@ -247,7 +250,9 @@ impl Worker {
                         job = newer;
                     }
                     let result = guarded(|| {
-                        memo.get_or_compute(&job.table, &job.request, |t, r| compute(t, r))
+                        memo.get_or_compute(&job.table, &job.request, |t, r, known| {
+                            compute(t, r, known)
+                        })
                     })
                     .map(Box::new);
                     if tx
@@ -367,6 +372,7 @@ impl Worker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::dashboard::compute;
 
     fn wait_for(worker: &Worker) -> Outcome {
         for _ in 0..2000 {
@@ -380,7 +386,7 @@ mod tests {
 
     #[test]
     fn a_panicking_computation_is_reported_and_the_worker_goes_on() {
-        let failing: ComputeFn = Arc::new(|table: &DataFrame, request: &Request| {
+        let failing: ComputeFn = Arc::new(|table: &DataFrame, request: &Request, _| {
             if request.filters.text == "boom" {
                 panic!("the aggregation broke");
             }

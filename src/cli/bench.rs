@@ -17,7 +17,7 @@ use crate::app::worker::prepare;
 use crate::data::{self, Field, LoadOptions, ProgressSink, Stage, synth};
 use crate::export::{CsvStyle, write_table};
 use crate::query::Key;
-use crate::query::dashboard::{PartTimes, Request, compute};
+use crate::query::dashboard::{PartTimes, Request, compute_with};
 use crate::query::memo::DashboardMemo;
 
 /// The steps, in the order they run.
@@ -150,7 +150,7 @@ fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<Run, String> {
     let mut time_compute = |request: &Request, slot: Option<usize>| -> Result<Duration, String> {
         let started = Instant::now();
         let dashboard = memo
-            .get_or_compute(&shared, request, compute)
+            .get_or_compute(&shared, request, compute_with)
             .map_err(|e| format!("cannot compute the dashboard: {e}"))?;
         let elapsed = started.elapsed();
         if let Some(slot) = slot {

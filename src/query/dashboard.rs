@@ -440,8 +440,21 @@ impl PartTimes {
     }
 }
 
+/// Facets already counted for the same table: a facet ignores its own field's filter, so one
+/// counted under other filters that differ only on that field still holds.
+pub type KnownFacets<'a> = &'a dyn Fn(Field, &Filters) -> Option<Facet>;
+
 /// Computes the whole dashboard for `request` over `table`.
 pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
+    compute_with(table, request, &|_, _| None)
+}
+
+/// [`compute`], taking the facets `known` holds instead of counting them again.
+pub fn compute_with(
+    table: &DataFrame,
+    request: &Request,
+    known: KnownFacets<'_>,
+) -> PolarsResult<Dashboard> {
     let started = Instant::now();
     let mut t = PartTimes::default();
     let schema = table.schema();
@@ -490,7 +503,10 @@ pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> 
     let facets = t.time("facets", || {
         FACETS
             .iter()
-            .map(|f| facet(&masked, &filtered, *f))
+            .map(|f| match known(*f, &request.filters) {
+                Some(facet) => Ok(facet),
+                None => facet(&masked, &filtered, *f),
+            })
             .collect::<PolarsResult<_>>()
     })?;
     let territory = t.time("provinces", || territory::provinces(&filtered))?;

@@ -55,6 +55,13 @@ impl Filters {
         }
     }
 
+    /// The same filters without those on `column`.
+    pub fn without(&self, column: &str) -> Filters {
+        let mut other = self.clone();
+        other.values.remove(column);
+        other
+    }
+
     pub fn clear_column(&mut self, column: &str) {
         self.values.remove(column);
     }

@@ -7,7 +7,9 @@ use std::sync::{Arc, Weak};
 
 use polars::prelude::DataFrame;
 
-use super::dashboard::{Dashboard, Request};
+use super::dashboard::{Dashboard, Facet, Request};
+use super::filters::Filters;
+use crate::data::schema::Field;
 
 /// How many dashboards are kept (each holds its filtered projects, which share the table's data).
 const CAPACITY: usize = 4;
@@ -26,7 +28,11 @@ impl DashboardMemo {
         &mut self,
         table: &Arc<DataFrame>,
         request: &Request,
-        compute: impl FnOnce(&DataFrame, &Request) -> Result<Dashboard, E>,
+        compute: impl FnOnce(
+            &DataFrame,
+            &Request,
+            super::dashboard::KnownFacets<'_>,
+        ) -> Result<Dashboard, E>,
     ) -> Result<Dashboard, E> {
         if !std::ptr::eq(self.table.as_ptr(), Arc::as_ptr(table)) {
             self.table = Arc::downgrade(table);
@@ -41,12 +47,25 @@ impl DashboardMemo {
                 ..dashboard
             });
         }
-        let dashboard = compute(table, request)?;
+        let dashboard = compute(table, request, &|field, filters| {
+            self.known_facet(field, filters)
+        })?;
         if self.entries.len() == CAPACITY {
             self.entries.pop_front();
         }
         self.entries.push_back((request.clone(), dashboard.clone()));
         Ok(dashboard)
+    }
+
+    /// A facet of `field` counted under filters that differ from `filters` only on `field`.
+    fn known_facet(&self, field: Field, filters: &Filters) -> Option<Facet> {
+        let name = field.name();
+        let wanted = filters.without(name);
+        self.entries
+            .iter()
+            .rev()
+            .filter(|(r, _)| r.filters.without(name) == wanted)
+            .find_map(|(_, d)| d.facets.iter().find(|f| f.column == name).cloned())
     }
 
     /// How many dashboards are remembered.
@@ -64,7 +83,7 @@ mod tests {
     use super::*;
     use crate::data::sample;
     use crate::query::Key;
-    use crate::query::dashboard::compute;
+    use crate::query::dashboard::{KnownFacets, compute, compute_with};
     use std::cell::Cell;
 
     #[test]
@@ -72,7 +91,7 @@ mod tests {
         let table = Arc::new(sample::load().unwrap().table);
         let mut memo = DashboardMemo::default();
         let runs = Cell::new(0);
-        let counting = |t: &DataFrame, r: &Request| {
+        let counting = |t: &DataFrame, r: &Request, _: KnownFacets<'_>| {
             runs.set(runs.get() + 1);
             compute(t, r)
         };
@@ -97,11 +116,11 @@ mod tests {
     fn a_new_table_forgets_the_old_dashboards() {
         let table = Arc::new(sample::load().unwrap().table);
         let mut memo = DashboardMemo::default();
-        memo.get_or_compute(&table, &Request::default(), compute)
+        memo.get_or_compute(&table, &Request::default(), compute_with)
             .unwrap();
         let fewer = Arc::new(table.head(Some(5)));
         let d = memo
-            .get_or_compute(&fewer, &Request::default(), compute)
+            .get_or_compute(&fewer, &Request::default(), compute_with)
             .unwrap();
         assert_eq!(d.kpis.projects, 5);
         assert_eq!(memo.len(), 1);
@@ -114,8 +133,41 @@ mod tests {
         for province in ["Torino", "Cuneo", "Asti", "Novara", "Biella", "Alessandria"] {
             let mut r = Request::default();
             r.filters.toggle("province", Key::value(province));
-            memo.get_or_compute(&table, &r, compute).unwrap();
+            memo.get_or_compute(&table, &r, compute_with).unwrap();
         }
         assert_eq!(memo.len(), CAPACITY);
+    }
+
+    /// A facet ignores its own field's filter: ticking a second programme reuses the programme
+    /// list counted before, and every count equals a computation from scratch.
+    #[test]
+    fn a_facet_counted_under_the_same_other_filters_is_reused() {
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        let mut one = Request::default();
+        one.filters.toggle("province", Key::value("Torino"));
+        one.filters
+            .toggle("programme", Key::value("WeCaRe Misura 1"));
+        memo.get_or_compute(&table, &one, compute_with).unwrap();
+        let mut two = one.clone();
+        two.filters
+            .toggle("programme", Key::value("Welfare di comunità"));
+        let reused = Cell::new(Vec::new());
+        let d = memo
+            .get_or_compute(&table, &two, |t, r, known: KnownFacets<'_>| {
+                let mut hits = Vec::new();
+                for f in crate::query::dashboard::FACETS {
+                    if known(f, &r.filters).is_some() {
+                        hits.push(f);
+                    }
+                }
+                reused.set(hits);
+                compute_with(t, r, known)
+            })
+            .unwrap();
+        assert_eq!(reused.take(), [Field::Programme]);
+        let fresh = compute(&table, &two).unwrap();
+        assert_eq!(d.facets, fresh.facets);
+        assert_eq!(d.kpis, fresh.kpis);
     }
 }
