@@ -137,34 +137,47 @@ fn problem_rows(
     ])
 }
 
-/// Drops rows and columns with nothing in them.
+/// Drops rows and columns with nothing in them. Whether each cell is filled is worked out once
+/// (a text cell: any character that is not white space); rows and columns are judged from that.
 fn drop_empty(frame: DataFrame) -> PolarsResult<DataFrame> {
     let data = data_columns(&frame);
     if data.is_empty() {
         return Ok(frame);
     }
-    let any_filled = any_horizontal(data.iter().map(|(n, d)| filled(n, d)).collect::<Vec<_>>())?;
-    let frame = frame.lazy().filter(any_filled).collect()?;
-    let counts = frame
+    let flag = |i: usize| format!("__filled{i}");
+    let flags = frame
         .clone()
         .lazy()
         .select(
             data.iter()
-                .map(|(n, d)| filled(n, d).sum().alias(n.as_str()))
+                .enumerate()
+                .map(|(i, (n, d))| filled(n, d).alias(flag(i)))
                 .collect::<Vec<_>>(),
         )
         .collect()?;
+    let judged = flags
+        .clone()
+        .lazy()
+        .select([
+            any_horizontal((0..data.len()).map(|i| col(flag(i))).collect::<Vec<_>>())?
+                .alias("__keep"),
+        ])
+        .collect()?;
+    let keep = judged.column("__keep")?.bool()?;
+    // A column's filled cells are all in kept rows: empty rows have none.
+    let sums = (0..data.len())
+        .map(|i| Ok(flags.column(&flag(i))?.bool()?.sum().unwrap_or(0)))
+        .collect::<PolarsResult<Vec<_>>>()?;
+    let frame = if keep.all() {
+        frame
+    } else {
+        frame.filter(keep)?
+    };
     let empty: Vec<String> = data
         .iter()
-        .filter(|(n, _)| {
-            counts
-                .column(n)
-                .ok()
-                .and_then(|c| c.get(0).ok())
-                .and_then(|v| v.extract::<u64>())
-                == Some(0)
-        })
-        .map(|(n, _)| n.clone())
+        .zip(sums)
+        .filter(|(_, n)| *n == 0)
+        .map(|((name, _), _)| name.clone())
         .collect();
     Ok(frame.drop_many(empty))
 }
@@ -195,12 +208,13 @@ fn exclude_totals(
             })
             .collect::<Vec<_>>(),
     )?;
-    let last_rows = (height.saturating_sub(3)) as IdxSize;
+    // Only the last three rows are looked at (not every row of a large file).
+    let last_rows = height.saturating_sub(3);
     let hits = frame
-        .clone()
+        .slice(last_rows as i64, height - last_rows)
         .lazy()
-        .with_row_index("__i", None)
-        .filter(is_total.and(col("__i").gt_eq(lit(last_rows))))
+        .with_row_index("__i", Some(last_rows as IdxSize))
+        .filter(is_total)
         .select([col("__i").min()])
         .collect()?;
     let Some(first) = hits.column("__i")?.get(0)?.extract::<usize>() else {
