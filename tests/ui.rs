@@ -1041,8 +1041,24 @@ fn a_load_under_way_can_be_cancelled() {
             .count()
             >= 1
     );
-    // The stopped load finally gets its bytes; nothing changes in the window.
-    std::fs::write(&pipe, "Titolo;Importo\nUno;1.000\n").unwrap();
+    // The stopped load finally gets its bytes (when it got as far as opening the pipe: the
+    // writer never waits for it); nothing changes in the window.
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        for _ in 0..200 {
+            let opened = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(O_NONBLOCK)
+                .open(&pipe);
+            if let Ok(mut writer) = opened {
+                let _ = writer.write_all(b"Titolo;Importo\nUno;1.000\n");
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
     for _ in 0..40 {
         h.step();
         std::thread::sleep(Duration::from_millis(10));
