@@ -427,6 +427,33 @@ pub fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
     Some((lo, hi))
 }
 
+/// The projects in the order asked: by the column, then by source and row, so that equal values
+/// always come in the same order whatever order the rows arrive in (a remembered dashboard can be
+/// sorted again instead of computed again).
+pub fn sort_projects(projects: DataFrame, sort: &ProjectSort) -> PolarsResult<DataFrame> {
+    let Some(column) = &sort.column else {
+        return Ok(projects);
+    };
+    if projects.column(column).is_err() {
+        return Ok(projects);
+    }
+    let mut by = vec![column.as_str()];
+    let mut descending = vec![sort.descending];
+    for tie in [crate::data::schema::SOURCE, crate::data::schema::SOURCE_ROW] {
+        if tie != column && projects.column(tie).is_ok() {
+            by.push(tie);
+            descending.push(false);
+        }
+    }
+    projects.sort(
+        by,
+        SortMultipleOptions::default()
+            .with_order_descending_multi(descending)
+            .with_nulls_last(true)
+            .with_maintain_order(true),
+    )
+}
+
 /// How long each part of one dashboard took (for `cruscotto bench`).
 #[derive(Debug, Clone, Default)]
 pub struct PartTimes(pub Vec<(&'static str, Duration)>);
@@ -460,19 +487,10 @@ pub fn compute_with(
     let schema = table.schema();
     let masked = t.time("filter masks", || Masked::new(table, &request.filters))?;
     let projects = t.time("filtered projects", || {
-        let mut projects = masked.without_masks(masked.rows(None)).collect()?;
-        if let Some(column) = &request.sort.column
-            && projects.column(column).is_ok()
-        {
-            projects = projects.sort(
-                [column.as_str()],
-                SortMultipleOptions::default()
-                    .with_order_descending(request.sort.descending)
-                    .with_nulls_last(true)
-                    .with_maintain_order(true),
-            )?;
-        }
-        PolarsResult::Ok(projects)
+        sort_projects(
+            masked.without_masks(masked.rows(None)).collect()?,
+            &request.sort,
+        )
     })?;
     let filtered = projects.clone().lazy();
     let chart = |dimension: Dimension, measure: Measure| {

@@ -47,6 +47,35 @@ impl DashboardMemo {
                 ..dashboard
             });
         }
+        // Only the order of the projects changed (a click on a column header): sort them again.
+        let resorted = request
+            .sort
+            .column
+            .as_ref()
+            .and_then(|_| {
+                self.entries.iter().rev().find(|(r, _)| {
+                    Request {
+                        sort: request.sort.clone(),
+                        ..r.clone()
+                    } == *request
+                })
+            })
+            .and_then(|(_, d)| {
+                let projects =
+                    super::dashboard::sort_projects(d.projects.clone(), &request.sort).ok()?;
+                Some(Dashboard {
+                    projects,
+                    elapsed: std::time::Duration::ZERO,
+                    ..d.clone()
+                })
+            });
+        if let Some(dashboard) = resorted {
+            if self.entries.len() == CAPACITY {
+                self.entries.pop_front();
+            }
+            self.entries.push_back((request.clone(), dashboard.clone()));
+            return Ok(dashboard);
+        }
         let dashboard = compute(table, request, &|field, filters| {
             self.known_facet(field, filters)
         })?;
@@ -136,6 +165,37 @@ mod tests {
             memo.get_or_compute(&table, &r, compute_with).unwrap();
         }
         assert_eq!(memo.len(), CAPACITY);
+    }
+
+    /// A click on a column header sorts the remembered projects instead of computing the whole
+    /// dashboard again, in exactly the order a computation from scratch gives.
+    #[test]
+    fn a_new_order_of_the_projects_sorts_the_remembered_ones() {
+        use crate::query::dashboard::ProjectSort;
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        let runs = Cell::new(0);
+        let counting = |t: &DataFrame, r: &Request, k: KnownFacets<'_>| {
+            runs.set(runs.get() + 1);
+            compute_with(t, r, k)
+        };
+        let mut request = Request::default();
+        request.filters.toggle("province", Key::value("Torino"));
+        memo.get_or_compute(&table, &request, counting).unwrap();
+        for (column, descending) in [
+            ("amount_granted", true),
+            ("programme", false),
+            ("lead_body", true),
+        ] {
+            request.sort = ProjectSort {
+                column: Some(column.into()),
+                descending,
+            };
+            let d = memo.get_or_compute(&table, &request, counting).unwrap();
+            let fresh = compute(&table, &request).unwrap();
+            assert!(d.projects.equals_missing(&fresh.projects), "{column}");
+        }
+        assert_eq!(runs.get(), 1);
     }
 
     /// A facet ignores its own field's filter: ticking a second programme reuses the programme
