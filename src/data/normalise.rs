@@ -261,28 +261,15 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
     let mut out = frame.clone().lazy().with_columns(per_row).collect()?;
     for (h, exprs) in by_source {
         let distinct = frame.column(&h)?.unique()?.drop_nulls();
-        let n = distinct.len();
-        let parsed = DataFrame::new(n, vec![distinct.clone()])?
+        let parsed = DataFrame::new(distinct.len(), vec![distinct])?
             .lazy()
-            .select(exprs)
+            .select(
+                std::iter::once(col(h.as_str()))
+                    .chain(exprs)
+                    .collect::<Vec<_>>(),
+            )
             .collect()?;
-        // Each row's place among the distinct values (none for an empty cell), then the parsed
-        // values gathered by it: no join carrying the whole table along.
-        let places = Series::new("__place".into(), (0..n as IdxSize).collect::<Vec<_>>());
-        let place = frame
-            .clone()
-            .lazy()
-            .select([col(h.as_str())
-                .replace_strict(
-                    lit(distinct.as_materialized_series().clone()),
-                    lit(places),
-                    Some(lit(NULL).cast(IDX_DTYPE)),
-                    Some(IDX_DTYPE),
-                )
-                .alias("__place")])
-            .collect()?;
-        let gathered = parsed.take(place.column("__place")?.idx()?)?;
-        out.hstack_mut(gathered.columns())?;
+        out = super::parse::gather_by(out, &h, parsed)?;
     }
     Ok(out)
 }
@@ -438,6 +425,8 @@ pub fn normalise(
         })
         .collect();
     let worked = territory::join_reference(parsed, "__province_raw", "__region_raw")
+        .map_err(fail)?
+        .lazy()
         .with_columns(plausible)
         .with_columns([
             when(col("__ref_province").is_not_null())

@@ -31,9 +31,61 @@ pub fn run_on_strings(values: &[&str], parser: impl Fn(Expr) -> Expr) -> PolarsR
     Ok(out.column("out")?.clone())
 }
 
+/// `frame` with the other columns of `map` added, row by row, from the row of `map` whose `key`
+/// equals the row's own `key` (nothing where there is none). Like a left join on a small `map`,
+/// without carrying `frame`'s columns through a join: each row's place in `map` is looked up
+/// once and the few mapped columns gathered by it.
+pub fn gather_by(mut frame: DataFrame, key: &str, map: DataFrame) -> PolarsResult<DataFrame> {
+    let map = map.unique_stable(Some(&[key.to_string()]), UniqueKeepStrategy::First, None)?;
+    let n = map.height();
+    let keys = map.column(key)?.as_materialized_series().clone();
+    let places = Series::new("__place".into(), (0..n as IdxSize).collect::<Vec<_>>());
+    let place = frame
+        .clone()
+        .lazy()
+        .select([col(key)
+            .replace_strict(
+                lit(keys),
+                lit(places),
+                Some(lit(NULL).cast(IDX_DTYPE)),
+                Some(IDX_DTYPE),
+            )
+            .alias("__place")])
+        .collect()?;
+    let values = map.drop(key)?.take(place.column("__place")?.idx()?)?;
+    frame.hstack_mut(values.columns())?;
+    Ok(frame)
+}
+
 /// Left-join arguments that keep the left frame's row order and coalesce the key columns.
 pub fn ordered_left_join() -> JoinArgs {
     let mut args = JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns);
     args.maintain_order = MaintainOrderJoin::Left;
     args
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gathering_by_key_is_a_left_join_that_keeps_the_rows() {
+        let frame = df!(
+            "k" => [Some("b"), None, Some("a"), Some("z"), Some("b")],
+            "other" => [1, 2, 3, 4, 5],
+        )
+        .unwrap();
+        // A key given twice in the map keeps its first row; "z" is not in the map.
+        let map = df!(
+            "k" => ["a", "b", "b"],
+            "v" => [10, 20, 99],
+        )
+        .unwrap();
+        let out = gather_by(frame, "k", map).unwrap();
+        assert_eq!(out.height(), 5);
+        let v: Vec<Option<i32>> = out.column("v").unwrap().i32().unwrap().iter().collect();
+        assert_eq!(v, [Some(20), None, Some(10), None, Some(20)]);
+        let other: Vec<Option<i32>> = out.column("other").unwrap().i32().unwrap().iter().collect();
+        assert_eq!(other, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
+    }
 }

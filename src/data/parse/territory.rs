@@ -28,8 +28,13 @@ pub fn path_parts(e: Expr) -> Expr {
 /// `__ref_region` (official region name). Unknown values give nulls.
 ///
 /// Keys are computed on the distinct raw values only (a few hundred, even in a million rows)
-/// and joined back, so the text normalisation never runs once per row.
-pub fn join_reference(frame: DataFrame, raw_province: &str, raw_region: &str) -> LazyFrame {
+/// and gathered back by each row's place, so the text normalisation never runs once per row and
+/// the table is never carried through a join.
+pub fn join_reference(
+    frame: DataFrame,
+    raw_province: &str,
+    raw_region: &str,
+) -> PolarsResult<DataFrame> {
     let provinces = province_lookup().clone().lazy().select([
         col("__key").alias("__pkey"),
         col("province").alias("__ref_province"),
@@ -75,18 +80,6 @@ pub fn join_reference(frame: DataFrame, raw_province: &str, raw_region: &str) ->
             super::ordered_left_join(),
         )
         .drop(cols(["__rkey"]));
-    frame
-        .lazy()
-        .join(
-            province_map,
-            [col(raw_province)],
-            [col(raw_province)],
-            super::ordered_left_join(),
-        )
-        .join(
-            region_map,
-            [col(raw_region)],
-            [col(raw_region)],
-            super::ordered_left_join(),
-        )
+    let frame = super::gather_by(frame, raw_province, province_map.collect()?)?;
+    super::gather_by(frame, raw_region, region_map.collect()?)
 }
