@@ -286,6 +286,30 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
     write_report(&report, args.format, out).map_err(|e| e.to_string())
 }
 
+/// A text table: the first column left-aligned, the others right-aligned, under a rule.
+fn table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let first = rows
+        .iter()
+        .map(|r| r[0].chars().count())
+        .chain([header[0].chars().count(), 28])
+        .max()
+        .unwrap_or(28);
+    let line = |cells: &[&str]| {
+        let mut text = format!("{:<first$}", cells[0]);
+        for cell in &cells[1..] {
+            text.push_str(&format!(" {cell:>12}"));
+        }
+        text
+    };
+    writeln!(out, "{}", line(header))?;
+    writeln!(out, "{}", "─".repeat(first + 13 * (header.len() - 1)))?;
+    for row in rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells))?;
+    }
+    Ok(())
+}
+
 fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
         OutputFormat::Json => {
@@ -316,22 +340,22 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
                 files.join(", "),
                 report.runs
             )?;
-            writeln!(
-                out,
-                "{:<28} {:>9} {:>9} {:>9}",
-                "step", "median s", "min s", "max s"
-            )?;
-            writeln!(out, "{}", "─".repeat(58))?;
-            for s in &report.steps {
-                writeln!(
-                    out,
-                    "{:<28} {:>9.3} {:>9.3} {:>9.3}",
-                    s.step, s.seconds, s.min_seconds, s.max_seconds
-                )?;
-            }
+            let steps: Vec<Vec<String>> = report
+                .steps
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.step.to_string(),
+                        format!("{:.3}", s.seconds),
+                        format!("{:.3}", s.min_seconds),
+                        format!("{:.3}", s.max_seconds),
+                    ]
+                })
+                .collect();
+            table(out, &["step", "median s", "min s", "max s"], &steps)?;
             // The quality report comes after the first dashboard, in the background.
             let total: f64 = report.steps.iter().take(4).map(|s| s.seconds).sum();
-            writeln!(out, "{:<24} {:>9.3}", "file → window (sum)", total)?;
+            writeln!(out, "{:<28} {:>12.3}", "file → window (sum)", total)?;
             let seconds = |name: &str| {
                 report
                     .steps
@@ -343,38 +367,45 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
                 (seconds("open, no cache"), seconds("reopen, from the cache"))
                 && warm > 0.0
             {
-                writeln!(out, "{:<24} {:>8.1}×", "reopen speed-up", cold / warm)?;
+                writeln!(out, "{:<28} {:>11.1}×", "reopen speed-up", cold / warm)?;
             }
             writeln!(out)?;
-            writeln!(
+            let parts: Vec<Vec<String>> = report
+                .parts
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.part.to_string(),
+                        format!("{:.3}", p.no_filter_seconds),
+                        format!("{:.3}", p.one_filter_seconds),
+                    ]
+                })
+                .collect();
+            table(
                 out,
-                "{:<24} {:>12} {:>12}",
-                "dashboard part", "no filter s", "1 filter s"
+                &["dashboard part", "no filter s", "1 filter s"],
+                &parts,
             )?;
-            writeln!(out, "{}", "─".repeat(50))?;
-            for p in &report.parts {
-                writeln!(
-                    out,
-                    "{:<24} {:>12.3} {:>12.3}",
-                    p.part, p.no_filter_seconds, p.one_filter_seconds
-                )?;
-            }
             writeln!(out)?;
-            writeln!(
+            let frames: Vec<Vec<String>> = report
+                .frames
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.screen.to_string(),
+                        format!("{:.2}", f.median_ms),
+                        format!("{:.2}", f.max_ms),
+                        f.vertices.to_string(),
+                    ]
+                })
+                .collect();
+            table(
                 out,
-                "{:<24} {:>12} {:>12} {:>10}",
-                "window frame", "median ms", "slowest ms", "vertices"
+                &["window frame", "median ms", "slowest ms", "vertices"],
+                &frames,
             )?;
-            writeln!(out, "{}", "─".repeat(61))?;
-            for f in &report.frames {
-                writeln!(
-                    out,
-                    "{:<24} {:>12.2} {:>12.2} {:>10}",
-                    f.screen, f.median_ms, f.max_ms, f.vertices
-                )?;
-            }
             if let Some(mib) = report.peak_memory_mib {
-                writeln!(out, "peak memory              {mib:>9.0} MiB")?;
+                writeln!(out, "{:<28} {mib:>12.0} MiB", "peak memory")?;
             }
             Ok(())
         }
