@@ -986,3 +986,65 @@ fn reading_reports_the_bytes_read_of_all_files() {
     assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
     assert_eq!(seen.last().unwrap().0, total);
 }
+
+/// Reading only some columns never changes the answer: not when a line has more fields than the
+/// header (refused, as a full read refuses it), not when the mapping depends on a column the
+/// question does not need (the OpenCoesione preset is recognised by its title column), not when
+/// the question needs no column at all.
+#[test]
+fn reading_some_columns_gives_the_full_answer_or_reads_them_all() {
+    use cruscotto::data::needed::Needed;
+    let dir = tempfile::tempdir().unwrap();
+    let options = |by: &str| {
+        let mut needed = Needed::totals();
+        needed.add_name(by);
+        LoadOptions {
+            needed: Some(needed),
+            ..LoadOptions::default()
+        }
+    };
+    // A line with one field too many, below the lines sampled for the header.
+    let ragged = dir.path().join("storto.csv");
+    let mut text = String::from("Titolo;Provincia;Importo concesso\n");
+    for i in 0..300 {
+        text.push_str(&format!("Progetto {i};Torino;1.000\n"));
+        if i == 250 {
+            text.push_str("Storto;Cuneo;x;2.000\n");
+        }
+    }
+    std::fs::write(&ragged, text).unwrap();
+    let full = load_paths(std::slice::from_ref(&ragged), &LoadOptions::default());
+    let part = load_paths(std::slice::from_ref(&ragged), &options("province"));
+    assert!(full.is_err());
+    assert_eq!(
+        part.map(|_| ()).map_err(|e| e.to_string()),
+        full.map(|_| ()).map_err(|e| e.to_string())
+    );
+    // OpenCoesione: the programme column stays the programme.
+    let oc = dir.path().join("opencoesione.csv");
+    std::fs::write(
+        &oc,
+        "OC_TITOLO_PROGETTO;OC_DESCRIZIONE_PROGRAMMA;FINANZ_TOTALE_PUBBLICO;DEN_PROVINCIA\n\
+         Asilo;POR FESR Piemonte;1000;Torino\n\
+         Scuola;PON Inclusione;2000;Cuneo\n",
+    )
+    .unwrap();
+    let full = load_paths(std::slice::from_ref(&oc), &LoadOptions::default()).unwrap();
+    let part = load_paths(std::slice::from_ref(&oc), &options("programme")).unwrap();
+    let a = summarise(&full.table, Some("programme")).unwrap();
+    let b = summarise(&part.table, Some("programme")).unwrap();
+    let keys = |s: &cruscotto::query::Summary| -> Vec<String> {
+        s.groups.iter().map(|g| format!("{:?}", g.key)).collect()
+    };
+    assert_eq!(keys(&a), keys(&b));
+    assert!(
+        keys(&b).iter().any(|k| k.contains("PON Inclusione")),
+        "{:?}",
+        keys(&b)
+    );
+    // No column the question knows: read as a whole, no panic.
+    let other = dir.path().join("altro.csv");
+    std::fs::write(&other, "Colore;Forma\nrosso;tondo\nblu;quadrato\n").unwrap();
+    let part = load_paths(std::slice::from_ref(&other), &options("province")).unwrap();
+    assert_eq!(part.table.height(), 2);
+}

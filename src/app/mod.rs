@@ -208,8 +208,10 @@ pub struct CruscottoApp {
     dialogs: Arc<dyn FileDialogs>,
     /// A view to apply once its sources are loaded.
     pending_view: Option<SavedView>,
-    /// The loaded dataset whose quality report starts after its first dashboard.
-    quality_due: Option<Dataset>,
+    /// The loaded dataset (and its load) whose quality report starts after its first dashboard.
+    quality_due: Option<(u64, Dataset)>,
+    /// The load whose quality report was started last: only that report is shown.
+    quality_generation: u64,
     ctx: egui::Context,
     frame: u64,
 }
@@ -272,6 +274,7 @@ impl CruscottoApp {
             dialogs: Arc::new(NativeDialogs),
             pending_view: None,
             quality_due: None,
+            quality_generation: 0,
             ctx: ctx.clone(),
             frame: 0,
         };
@@ -338,7 +341,7 @@ impl CruscottoApp {
         self.state
             .colors
             .assign(loaded.programmes.iter().map(String::as_str));
-        self.quality_due = Some(loaded.dataset.clone());
+        self.quality_due = Some((self.load_generation, loaded.dataset.clone()));
         self.state.dataset = Some(Arc::new(loaded.dataset));
         // The data-quality report follows from the background, after the first dashboard.
         self.unreadable_amounts = Arc::default();
@@ -378,7 +381,9 @@ impl CruscottoApp {
                         }
                     }
                 }
-                Outcome::Quality { generation, result } if generation == self.load_generation => {
+                Outcome::Quality { generation, result }
+                    if generation == self.quality_generation =>
+                {
                     self.state.quality_pending = false;
                     let report = match result {
                         Ok(report) => *report,
@@ -402,8 +407,9 @@ impl CruscottoApp {
                     if generation == self.compute_generation =>
                 {
                     self.state.computing_since = None;
-                    if let Some(dataset) = self.quality_due.take() {
-                        self.worker.quality(self.load_generation, dataset);
+                    if let Some((generation, dataset)) = self.quality_due.take() {
+                        self.quality_generation = generation;
+                        self.worker.quality(generation, dataset);
                     }
                     let t = self.state.settings.lang.texts();
                     match result {

@@ -77,9 +77,13 @@ impl Needed {
     /// The columns of a file with `headers` that a load needs to read: those the automatic
     /// mapping gives a needed field, those the user's `overrides` name, and the kept extras. A
     /// reader may skip the others (a CSV's other columns are never parsed).
+    ///
+    /// All columns are read when fewer would change the automatic mapping (a preset recognised by
+    /// a column the question does not need, a closer match among the columns left out), or when
+    /// the question needs none of them.
     pub fn columns_to_read(&self, headers: &[String], overrides: &Mapping) -> Vec<String> {
         let mapped = self.restrict(&super::mapping::auto_map(headers));
-        headers
+        let kept: Vec<String> = headers
             .iter()
             .filter(|h| {
                 mapped.choices.iter().any(|c| &c.header == *h)
@@ -90,7 +94,18 @@ impl Needed {
                     || self.keeps_extra(h)
             })
             .cloned()
-            .collect()
+            .collect();
+        let pairs = |e: &Explained| -> Vec<(Field, String)> {
+            e.choices
+                .iter()
+                .map(|c| (c.field, c.header.clone()))
+                .collect()
+        };
+        let again = self.restrict(&super::mapping::auto_map(&kept));
+        if kept.is_empty() || pairs(&again) != pairs(&mapped) {
+            return headers.to_vec();
+        }
+        kept
     }
 
     /// A stable text of what is needed (part of the cache key).

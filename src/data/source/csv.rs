@@ -128,6 +128,28 @@ fn tail_may_hold_totals(text: &str, delimiter: Delimiter) -> bool {
         })
 }
 
+/// Whether no line of `text` has more than `width` fields and none is quoted. polars, when it
+/// parses only some columns, silently cuts a line with too many fields instead of refusing the
+/// file: only such plain, even files are parsed in part.
+fn plain_and_even(text: &str, delimiter: Delimiter, width: usize) -> bool {
+    let bytes = text.as_bytes();
+    if memchr::memchr(b'"', bytes).is_some() {
+        return false;
+    }
+    let mut fields = 1usize;
+    for at in memchr::memchr2_iter(delimiter.byte(), b'\n', bytes) {
+        if bytes[at] == b'\n' {
+            fields = 1;
+        } else {
+            fields += 1;
+            if fields > width {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// Picks the delimiter that splits the sample lines most consistently into several fields.
 pub fn sniff_delimiter(lines: &[&str]) -> Delimiter {
     let mut best = (Delimiter::Semicolon, 0usize, 0usize);
@@ -201,7 +223,8 @@ pub(super) fn read(
     // totals row, which only its other columns may name.
     let projection = options
         .columns(&names)
-        .filter(|_| !tail_may_hold_totals(&text, delimiter));
+        .filter(|_| !tail_may_hold_totals(&text, delimiter))
+        .filter(|_| plain_and_even(&text, delimiter, width));
     let projection = projection.map(|keep| {
         Arc::new(
             names

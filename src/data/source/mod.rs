@@ -148,8 +148,10 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadErr
     if path.is_dir() {
         // A folder of Parquet files (see [`folder`]): one dataset with its partition columns.
         let mut table = parquet::read_dataset(path)?;
-        rename_reserved(&mut table.frame)
-            .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
+        let fail = |e: polars::prelude::PolarsError| LoadError::unreadable(path, e.to_string());
+        let notes = dates::tame(&mut table.frame).map_err(fail)?;
+        table.notes.extend(notes);
+        rename_reserved(&mut table.frame).map_err(fail)?;
         return Ok(table);
     }
     let bytes = std::fs::read(path).map_err(|source| LoadError::Io {

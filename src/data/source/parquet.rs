@@ -49,7 +49,9 @@ fn parquet_files(dir: &Path) -> Vec<std::path::PathBuf> {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            if path.is_dir() {
+            // Linked folders are not walked: one pointing back up would never end.
+            let link = entry.file_type().is_ok_and(|t| t.is_symlink());
+            if path.is_dir() && !link {
                 pending.push(path);
             } else if path
                 .extension()
