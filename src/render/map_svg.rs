@@ -200,14 +200,14 @@ fn size_key(svg: &mut Svg, points: &[TerritoryPoint], level: MapLevel, map: Area
     let x = map.x + big + s * 0.4;
     let base = map.y + map.h - s * 0.4;
     let style = TextStyle::new(s * 0.62).color(GREY);
+    // Each label at the top of its bubble, and never on the line of the one above (small
+    // bubbles on a dense map are closer together than a line of text).
+    let mut previous = f32::NEG_INFINITY;
     for (r, value) in [(big, max), (small, max / 4.0)] {
         svg.circle(x, base - r, r, WHITE, 0.0, GREY, r#"class="key""#);
-        svg.text(
-            x + big + s * 0.4,
-            base - 2.0 * r + s * 0.25,
-            &format::euro_compact(value),
-            style,
-        );
+        let y = (base - 2.0 * r + s * 0.25).max(previous + s * 0.75);
+        svg.text(x + big + s * 0.4, y, &format::euro_compact(value), style);
+        previous = y;
     }
 }
 
