@@ -988,7 +988,8 @@ impl Lang {
         }
     }
 
-    fn pick(self, it: &'static str, en: &'static str) -> &'static str {
+    /// `it` or `en`, borrowed.
+    pub fn pick<'a>(self, it: &'a str, en: &'a str) -> &'a str {
         match self {
             Lang::It => it,
             Lang::En => en,

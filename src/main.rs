@@ -1,4 +1,10 @@
 //! Thin entry point: parse the command line, then open the window or run a subcommand.
+//!
+//! On Windows the release build is a window program (no console opens on a double click); a
+//! command started from a terminal (`cruscotto.exe summary …`) attaches to that terminal and
+//! prints there, and output redirected to a file or a pipe is written there as usual.
+
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
 
 use std::process::ExitCode;
 
@@ -11,10 +17,11 @@ use cruscotto::cli::{self, Cli};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    attach_to_terminal();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => cli::run(command, &mut std::io::stdout().lock()),
-        None => cruscotto::app::run(cli.files),
+        None => cruscotto::app::run(cli.files, cli.renderer),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -24,3 +31,18 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// A Windows window program has no console: when started from one (a command, `--help`), it
+/// writes to its parent's. Started from Explorer there is none, and nothing changes.
+#[cfg(windows)]
+fn attach_to_terminal() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: AttachConsole takes a process id and only fails when there is no parent console
+    // or one is already attached; both are fine to ignore.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
+}
+
+#[cfg(not(windows))]
+fn attach_to_terminal() {}

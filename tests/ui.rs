@@ -1068,3 +1068,62 @@ fn a_load_under_way_can_be_cancelled() {
     assert_eq!(sources, Some(2));
     h.get_by_label(&euro(total_of_samples()));
 }
+
+/// Where the desktop has no file dialog (no portal, no zenity), *Apri…* opens Cruscotto's own
+/// browser, says why, and the file chosen in it is loaded.
+#[test]
+fn without_a_desktop_dialog_the_window_browses_files_itself() {
+    use cruscotto::app::dialog_probe::Missing;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("progetti_browser.csv");
+    std::fs::write(
+        &file,
+        "Codice;Titolo;Provincia;Importo\nB-1;Orti condivisi;Torino;12.500,00\n\
+         B-2;Casa comune;Asti;7.500,00\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("note.pdf"), "not a table").unwrap();
+    let settings = Settings {
+        recent: vec![dir.path().join("earlier.xlsx")],
+        ..Settings::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
+                .with_file_browser(Missing::PortalAndZenity { session_bus: true })
+        });
+    wait_idle(&mut h);
+    h.get_by_label("Apri…").click();
+    let notice = wait_for_notice(&mut h);
+    assert!(notice.contains("xdg-desktop-portal e zenity"), "{notice}");
+    // The browser starts in the folder of the last file, lists the table and hides the PDF.
+    h.get_by_label("📂  Apri file");
+    assert!(h.query_by_label("🗋 note.pdf").is_none());
+    h.get_by_label("🗋 progetti_browser.csv").click();
+    h.run_steps(2);
+    h.get_by_label("Apri").click();
+    h.run_steps(2);
+    assert!(
+        h.query_by_label("📂  Apri file").is_none(),
+        "the browser closed"
+    );
+    wait_idle(&mut h);
+    let dataset = h.state().state.dataset.as_ref().unwrap();
+    assert_eq!(dataset.table.height(), 2);
+    h.get_by_label(&euro(20_000.0));
+}
+
+/// *Informazioni* says which version and build this is, and credits the reference data and fonts.
+#[test]
+fn about_shows_the_build_and_the_attributions() {
+    let mut h = app();
+    h.get_by_label("Informazioni").click();
+    h.run_steps(3);
+    h.get_by_label(env!("CARGO_PKG_VERSION"));
+    // The build line (commit, target, profile) as build.rs recorded it.
+    h.get_by_label(env!("CRUSCOTTO_BUILD"));
+    for credit in ["© ISTAT", "© Openpolis", "Noto Sans", "licenza MIT"] {
+        h.get_by_label_contains(credit);
+    }
+}

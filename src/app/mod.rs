@@ -3,8 +3,11 @@
 //! worker ([`worker`]).
 
 pub mod charts;
+pub mod dialog_probe;
 pub mod dialogs;
 pub mod exports;
+pub mod file_browser;
+pub mod renderer;
 pub mod settings;
 pub mod worker;
 
@@ -18,8 +21,9 @@ use eframe::egui;
 use polars::prelude::DataFrame;
 
 use self::charts::{ChartId, Picture};
-use self::dialogs::{FileDialogs, FileKind, NativeDialogs};
+use self::dialogs::{FileDialogs, FileKind};
 use self::exports::{ChartAction, ExportContext, Job, PictureOptions};
+use self::file_browser::{AutoDialogs, BuiltinDialogs, FileBrowser};
 use self::settings::{ProjectColumn, Settings, Tab};
 use self::worker::{LoadInput, Loaded, Outcome, TaskError, Worker};
 use crate::data::schema::Field;
@@ -169,6 +173,8 @@ pub struct AppState {
     pub selected: Option<usize>,
     pub sort: ProjectSort,
     pub about_open: bool,
+    /// The renderer drawing the window (About window).
+    pub renderer: Option<String>,
     /// First and last year with projects, for the period filter.
     pub year_bounds: Option<(i32, i32)>,
     /// Screen centres of the bars drawn last frame, per chart (for tests and hit-testing).
@@ -206,6 +212,8 @@ pub struct CruscottoApp {
     dialog_tx: Sender<DialogAnswer>,
     dialog_rx: Receiver<DialogAnswer>,
     dialogs: Arc<dyn FileDialogs>,
+    /// Draws the file browser when the desktop has no file dialog.
+    file_browser: FileBrowser,
     /// A view to apply once its sources are loaded.
     pending_view: Option<SavedView>,
     /// The loaded dataset (and its load) whose quality report starts after its first dashboard.
@@ -214,6 +222,8 @@ pub struct CruscottoApp {
     quality_generation: u64,
     ctx: egui::Context,
     frame: u64,
+    /// Told once the first frames are shown ([`renderer::run_with_fallback`]).
+    drawn: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl CruscottoApp {
@@ -223,7 +233,16 @@ impl CruscottoApp {
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
-        Self::with_settings(&cc.egui_ctx, settings, files)
+        let mut app = Self::with_settings(&cc.egui_ctx, settings, files);
+        app.state.renderer = Some(renderer::describe(cc));
+        app
+    }
+
+    /// Sets `drawn` once the window has drawn (and shown) its first frames: from then on a
+    /// failure is not a renderer that cannot start.
+    pub fn drawn_flag(mut self, drawn: Arc<std::sync::atomic::AtomicBool>) -> Self {
+        self.drawn = Some(drawn);
+        self
     }
 
     /// Opens with given settings (tests use this to start from a known state).
@@ -237,6 +256,7 @@ impl CruscottoApp {
         let wake_ctx = ctx.clone();
         let worker = Worker::new(Arc::new(move || wake_ctx.request_repaint()));
         let (dialog_tx, dialog_rx) = channel();
+        let (builtin_dialogs, file_browser) = BuiltinDialogs::new(ctx);
         let mut app = CruscottoApp {
             state: AppState {
                 settings,
@@ -251,6 +271,7 @@ impl CruscottoApp {
                 selected: None,
                 sort: ProjectSort::default(),
                 about_open: false,
+                renderer: None,
                 cache: crate::data::cache::Cache::user(),
                 cache_size: None,
                 year_bounds: None,
@@ -271,13 +292,17 @@ impl CruscottoApp {
             compute_generation: 0,
             dialog_tx,
             dialog_rx,
-            dialogs: Arc::new(NativeDialogs),
+            dialogs: Arc::new(AutoDialogs::new(builtin_dialogs)),
+            file_browser,
             pending_view: None,
             quality_due: None,
             quality_generation: 0,
             ctx: ctx.clone(),
             frame: 0,
+            drawn: None,
         };
+        let last_folder = app.state.settings.recent.first().and_then(|p| p.parent());
+        app.file_browser.start_in(last_folder);
         if files.is_empty() {
             app.start_load(LoadInput::Sample);
         } else {
@@ -290,6 +315,17 @@ impl CruscottoApp {
     /// Answers file dialogs with `dialogs` instead of the desktop's (tests, scripted runs).
     pub fn with_dialogs(mut self, dialogs: Arc<dyn FileDialogs>) -> Self {
         self.dialogs = dialogs;
+        self
+    }
+
+    /// Answers file dialogs with the browser drawn in the window, as when the desktop has none
+    /// (`reason` is what the window says about it).
+    pub fn with_file_browser(mut self, reason: dialog_probe::Missing) -> Self {
+        let (ask, browser) = BuiltinDialogs::new(&self.ctx);
+        self.dialogs = Arc::new(ask.because(reason));
+        self.file_browser = browser;
+        self.file_browser
+            .start_in(self.state.settings.recent.first().and_then(|p| p.parent()));
         self
     }
 
@@ -924,6 +960,11 @@ impl CruscottoApp {
 impl eframe::App for CruscottoApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.draw(ui);
+        if self.frame > 2
+            && let Some(drawn) = self.drawn.take()
+        {
+            drawn.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -945,6 +986,12 @@ impl CruscottoApp {
         let mut out = crate::ui::Output::default();
         crate::ui::draw(ui, &self.state, &mut out);
         intents.append(&mut out.intents);
+        if let Some(reason) = self.file_browser.show(&ctx, self.state.settings.lang) {
+            self.state.notices.push(Notice {
+                text: reason,
+                error: false,
+            });
+        }
         self.state.bar_centres = out.bar_centres;
         self.state.chart_rects = out.chart_rects;
         for intent in intents {
@@ -971,20 +1018,38 @@ pub fn crop(image: &egui::ColorImage, rect: egui::Rect, ppp: f32) -> egui::Color
     image.region_by_pixels([x0, y0], [x1 - x0, y1 - y0])
 }
 
-/// Opens the window.
-pub fn run(files: Vec<PathBuf>) -> Result<(), String> {
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_inner_size([1280.0, 800.0])
-            .with_min_inner_size([900.0, 560.0])
-            .with_title("Cruscotto")
-            .with_drag_and_drop(true),
-        ..Default::default()
-    };
-    eframe::run_native(
-        "Cruscotto",
-        options,
-        Box::new(|cc| Ok(Box::new(CruscottoApp::new(cc, files)))),
-    )
-    .map_err(|e| format!("cannot open the window: {e}"))
+/// Opens the window with the renderer asked for (or remembered), falling back from wgpu to
+/// OpenGL where wgpu cannot start ([`renderer`]).
+pub fn run(files: Vec<PathBuf>, asked: Option<renderer::RendererChoice>) -> Result<(), String> {
+    let choice = renderer::resolve(asked);
+    let result = renderer::run_with_fallback(choice, |renderer, drawn| {
+        let options = eframe::NativeOptions {
+            renderer,
+            viewport: egui::ViewportBuilder::default()
+                .with_inner_size([1280.0, 800.0])
+                .with_min_inner_size([900.0, 560.0])
+                .with_title("Cruscotto")
+                .with_app_id("cruscotto")
+                .with_icon(window_icon())
+                .with_drag_and_drop(true),
+            ..Default::default()
+        };
+        let files = files.clone();
+        eframe::run_native(
+            "Cruscotto",
+            options,
+            Box::new(move |cc| Ok(Box::new(CruscottoApp::new(cc, files).drawn_flag(drawn)))),
+        )
+        .map_err(|e| e.to_string())
+    });
+    if let Err(message) = &result {
+        renderer::tell(message);
+    }
+    result
+}
+
+/// The icon of the window (and of the taskbar).
+fn window_icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icons/cruscotto-256.png"))
+        .unwrap_or_default()
 }

@@ -26,13 +26,22 @@ pub use loaded::Loaded;
 
 /// Cruscotto: explore how publicly funded social programmes spend their money.
 #[derive(Debug, Parser)]
-#[command(name = "cruscotto", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "cruscotto",
+    version,
+    long_version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("CRUSCOTTO_BUILD"), ")"),
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Files to open in the window (xlsx, xlsm, xlsb, xls, ods, csv, tsv, txt, parquet); the
     /// embedded sample when none.
     pub files: Vec<PathBuf>,
+    /// How the window is drawn: wgpu (Vulkan/DirectX 12), glow (OpenGL) or auto (wgpu, else
+    /// OpenGL). A forced choice is remembered until `--renderer auto`.
+    #[arg(long, value_enum, value_name = "RENDERER")]
+    pub renderer: Option<crate::app::renderer::RendererChoice>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,6 +17,8 @@ use crate::query::dashboard::Dashboard;
 use crate::render::palette::{ColorMap, bar_color, series_color};
 
 const LABEL_CHARS: usize = 26;
+/// The height of one category's label on a horizontal bar chart.
+const CATEGORY_ROW: f32 = 17.0;
 
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -67,6 +69,34 @@ pub fn category_axis(
         };
         truncate(&labels[i], max_chars)
     }
+}
+
+/// Points between two labelled values on a value axis.
+const VALUE_LABEL_GAP: f64 = 64.0;
+
+/// Marks on a value axis 1, 2 or 5 × 10ⁿ apart and at least [`VALUE_LABEL_GAP`] points apart,
+/// so that a narrow chart (a small window, a 125 % display) still names a few values instead of
+/// only "0 €".
+pub fn value_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
+    // egui_plot gives the value of its smallest grid spacing, 8 points (Plot::grid_spacing).
+    let wanted = input.base_step_size / 8.0 * VALUE_LABEL_GAP;
+    if !wanted.is_finite() || wanted <= 0.0 {
+        return Vec::new();
+    }
+    let magnitude = 10f64.powf(wanted.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= wanted)
+        .unwrap_or(10.0 * magnitude);
+    let (lo, hi) = input.bounds;
+    let (first, last) = ((lo / step).ceil() as i64, (hi / step).floor() as i64);
+    (first..=last.min(first + 200))
+        .map(|i| GridMark {
+            value: i as f64 * step,
+            step_size: step,
+        })
+        .collect()
 }
 
 /// The index of the category a bar at `argument` belongs to.
@@ -136,6 +166,13 @@ pub fn bar_chart(
         return None;
     }
     let horizontal = data.spec.orientation == Orientation::Horizontal;
+    // Every category keeps its name on a short window (a 1366×768 laptop): horizontal bars get
+    // the height their labels need (up to the 30 labels the axis shows), and the page scrolls.
+    let height = if horizontal {
+        height.max(n.min(30) as f32 * CATEGORY_ROW + 44.0)
+    } else {
+        height
+    };
     let colors: &ColorMap = &state.colors;
     let measure = data.spec.measure;
     let series_count = data.series.len();
@@ -273,7 +310,13 @@ pub fn bar_chart(
                     .min_thickness(150.0),
             ])
             .y_grid_spacer(integer_marks)
-            .x_axis_formatter(value_axis)
+            .custom_x_axes(vec![
+                // Compact values ("1,5 M€") fit closer than egui_plot's default spacing.
+                AxisHints::new_x()
+                    .formatter(value_axis)
+                    .label_spacing(46.0..=60.0),
+            ])
+            .x_grid_spacer(value_marks)
             .include_x(0.0)
             .show_grid([true, false]);
     } else {
@@ -403,5 +446,37 @@ pub fn title(
     ui.label(egui::RichText::new(text).strong().size(15.0));
     if data.is_some_and(|d| d.multi_valued) {
         ui.label(egui::RichText::new(t.overlapping).small().italics());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_marks_are_round_and_far_enough_apart() {
+        // 6.4 M€ over 300 points: 8 points are 6.4e6 / 300 * 8 in value.
+        let input = egui_plot::GridInput {
+            bounds: (0.0, 6.4e6),
+            base_step_size: 6.4e6 / 300.0 * 8.0,
+        };
+        let marks = value_marks(input);
+        let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
+        // 64 points are 1.37 M€: the next round step is 2 M€.
+        assert_eq!(values, [0.0, 2e6, 4e6, 6e6]);
+        assert!(marks.iter().all(|m| m.step_size == 2e6));
+        // Wide: 64 points are 0.27 M€, so every 0.5 M€.
+        let wide = value_marks(egui_plot::GridInput {
+            bounds: (0.0, 6.4e6),
+            base_step_size: 6.4e6 / 1500.0 * 8.0,
+        });
+        assert_eq!(wide[1].value, 5e5);
+        assert!(
+            value_marks(egui_plot::GridInput {
+                bounds: (0.0, 1.0),
+                base_step_size: 0.0,
+            })
+            .is_empty()
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Drawing: each panel or tab in its own file. Widgets read the [`AppState`] and push
 //! [`Intent`]s; they never parse, aggregate or change state themselves.
 
+mod about;
 mod card;
 mod chart_menu;
 mod charts;
@@ -38,10 +39,10 @@ pub struct Output {
 /// proportional text, for the arrows and symbols the controls use (▲ ▼ ▾ ≡).
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
-    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional)
-        && !family.iter().any(|f| f == "Hack")
-    {
-        family.push("Hack".to_owned());
+    // Hack (monospace) fills in the symbols Ubuntu lacks, before the emoji fonts do.
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.retain(|f| f != "Hack");
+        family.insert(1.min(family.len()), "Hack".to_owned());
     }
     ctx.set_fonts(fonts);
 }
@@ -118,41 +119,7 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
     export_dialog::show(ui.ctx(), state, out);
     notices(ui.ctx(), state, out);
     if state.about_open {
-        let mut open = true;
-        egui::Window::new(t.about)
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ui.ctx(), |ui| {
-                ui.heading(format!("Cruscotto {}", env!("CARGO_PKG_VERSION")));
-                ui.label(t.about_text);
-                if let Some(cache) = &state.cache {
-                    ui.separator();
-                    ui.horizontal(|ui| {
-                        ui.label(state.settings.lang.pick_owned(
-                            &format!(
-                                "File già interpretati, per riaprirli più in fretta: {}",
-                                crate::format::bytes(state.cache_size.unwrap_or(0))
-                            ),
-                            &format!(
-                                "Files already interpreted, to reopen them faster: {}",
-                                crate::format::bytes(state.cache_size.unwrap_or(0))
-                            ),
-                        ))
-                        .on_hover_text(cache.dir().display().to_string());
-                        let clear = state
-                            .settings
-                            .lang
-                            .pick_owned("Svuota la cache", "Clear the cache");
-                        if ui.button(clear).clicked() {
-                            out.intents.push(Intent::ClearCache);
-                        }
-                    });
-                }
-            });
-        if !open {
-            out.intents.push(Intent::ToggleAbout);
-        }
+        about::show(ui.ctx(), state, out);
     }
     if ui.ctx().input(|i| !i.raw.hovered_files.is_empty()) {
         let rect = ui.ctx().content_rect();

@@ -96,7 +96,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
         });
         ui.add_space(8.0);
         ui.columns(2, |cols| {
-            cols[0].horizontal(|ui| {
+            cols[0].horizontal_wrapped(|ui| {
                 charts::title(ui, t.chart_target, None, state);
                 let combo = egui::ComboBox::from_id_salt("target_dimension")
                     .selected_text(lang.field(state.settings.target_dimension))
