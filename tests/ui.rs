@@ -1127,3 +1127,48 @@ fn about_shows_the_build_and_the_attributions() {
         h.get_by_label_contains(credit);
     }
 }
+
+/// Exports work without a desktop dialog too: the browser asks where, with the suggested name.
+#[test]
+fn without_a_desktop_dialog_exports_are_saved_through_the_browser() {
+    use cruscotto::app::dialog_probe::Missing;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        recent: vec![dir.path().join("earlier.xlsx")],
+        ..Settings::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
+                .with_file_browser(Missing::Chosen)
+        });
+    wait_idle(&mut h);
+    h.get_by_label("Menu del grafico: Importo per provincia")
+        .click();
+    h.run_steps(2);
+    h.get_by_label("Salva immagine (PNG)…").click();
+    for _ in 0..500 {
+        h.step();
+        if h.query_by_label("💾  Salva con nome").is_some() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    h.get_by_label("Salva").click();
+    let path = dir.path().join("importo_per_provincia.png");
+    for _ in 0..3000 {
+        h.step();
+        if h.state()
+            .state
+            .notices
+            .iter()
+            .any(|n| n.text.contains("importo_per_provincia.png"))
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let image = image::open(&path).expect("the chart was saved where the browser said");
+    assert!(image.width() > 100 && image.height() > 100);
+}

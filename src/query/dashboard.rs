@@ -355,7 +355,8 @@ impl Masked {
     }
 }
 
-fn facet(masked: &Masked, filtered: &LazyFrame, field: Field) -> PolarsResult<Facet> {
+/// The query counting the values of `field` among the rows the other filters keep.
+fn facet_query(masked: &Masked, filtered: &LazyFrame, field: Field) -> LazyFrame {
     let schema = masked.table.schema();
     let name = field.name();
     let lf = masked.rows_but(name, filtered).select([col(name)]);
@@ -370,15 +371,18 @@ fn facet(masked: &Masked, filtered: &LazyFrame, field: Field) -> PolarsResult<Fa
     } else {
         lf
     };
-    let counts = lf
-        .with_column(col(name).cast(DataType::String))
+    lf.with_column(col(name).cast(DataType::String))
         .group_by([col(name)])
         .agg([len().cast(DataType::UInt64).alias("n")])
         .sort_by_exprs(
             [col("n"), col(name)],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
         )
-        .collect()?;
+}
+
+/// The facet of `field` from its counts ([`facet_query`]).
+fn facet_of(counts: &DataFrame, field: Field) -> PolarsResult<Facet> {
+    let name = field.name();
     let keys = counts.column(name)?.str()?;
     let ns = counts.column("n")?.u64()?;
     Ok(Facet {
@@ -392,6 +396,34 @@ fn facet(masked: &Masked, filtered: &LazyFrame, field: Field) -> PolarsResult<Fa
             })
             .collect(),
     })
+}
+
+/// Every facet the filters changed, counted in one run of polars (the queries run side by side
+/// and share their common parts); the others are taken from `known`.
+fn facets(
+    masked: &Masked,
+    filtered: &LazyFrame,
+    filters: &Filters,
+    known: KnownFacets<'_>,
+) -> PolarsResult<Vec<Facet>> {
+    let mut facets: Vec<Option<Facet>> = FACETS.iter().map(|f| known(*f, filters)).collect();
+    let todo: Vec<Field> = FACETS
+        .iter()
+        .zip(&facets)
+        .filter(|(_, known)| known.is_none())
+        .map(|(f, _)| *f)
+        .collect();
+    let plans = todo
+        .iter()
+        .map(|f| facet_query(masked, filtered, *f).logical_plan)
+        .collect();
+    let counts = LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())?;
+    let mut fresh = todo.iter().zip(&counts);
+    for slot in facets.iter_mut().filter(|f| f.is_none()) {
+        let (field, counts) = fresh.next().expect("one result per query");
+        *slot = Some(facet_of(counts, *field)?);
+    }
+    Ok(facets.into_iter().flatten().collect())
 }
 
 /// The programmes of a table, largest amount first: the order colours are assigned in, so a
@@ -519,13 +551,7 @@ pub fn compute_with(
         aggregate(filtered.clone(), schema, &request.explore)
     })?;
     let facets = t.time("facets", || {
-        FACETS
-            .iter()
-            .map(|f| match known(*f, &request.filters) {
-                Some(facet) => Ok(facet),
-                None => facet(&masked, &filtered, *f),
-            })
-            .collect::<PolarsResult<_>>()
+        facets(&masked, &filtered, &request.filters, known)
     })?;
     let territory = t.time("provinces", || territory::provinces(&filtered))?;
     let by_municipality = t.time("chart: municipality", || {
