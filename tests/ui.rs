@@ -1069,6 +1069,25 @@ fn a_load_under_way_can_be_cancelled() {
     h.get_by_label(&euro(total_of_samples()));
 }
 
+/// The window on the sample with its own file browser (`reason`: why), last used in `dir`.
+fn app_browsing(
+    dir: &std::path::Path,
+    reason: cruscotto::app::dialog_probe::Missing,
+) -> Harness<'static, CruscottoApp> {
+    let settings = Settings {
+        recent: vec![dir.join("earlier.xlsx")],
+        ..Settings::default()
+    };
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
+                .with_file_browser(reason.clone())
+        });
+    wait_idle(&mut h);
+    h
+}
+
 /// Where the desktop has no file dialog (no portal, no zenity), *Apri…* opens Cruscotto's own
 /// browser, says why, and the file chosen in it is loaded.
 #[test]
@@ -1083,17 +1102,7 @@ fn without_a_desktop_dialog_the_window_browses_files_itself() {
     )
     .unwrap();
     std::fs::write(dir.path().join("note.pdf"), "not a table").unwrap();
-    let settings = Settings {
-        recent: vec![dir.path().join("earlier.xlsx")],
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
-                .with_file_browser(Missing::PortalAndZenity { session_bus: true })
-        });
-    wait_idle(&mut h);
+    let mut h = app_browsing(dir.path(), Missing::PortalAndZenity { session_bus: true });
     h.get_by_label("Apri…").click();
     let notice = wait_for_notice(&mut h);
     assert!(notice.contains("xdg-desktop-portal e zenity"), "{notice}");
@@ -1133,17 +1142,7 @@ fn about_shows_the_build_and_the_attributions() {
 fn without_a_desktop_dialog_exports_are_saved_through_the_browser() {
     use cruscotto::app::dialog_probe::Missing;
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        recent: vec![dir.path().join("earlier.xlsx")],
-        ..Settings::default()
-    };
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1280.0, 800.0))
-        .build_eframe(move |cc| {
-            CruscottoApp::with_settings(&cc.egui_ctx, settings.clone(), Vec::new())
-                .with_file_browser(Missing::Chosen)
-        });
-    wait_idle(&mut h);
+    let mut h = app_browsing(dir.path(), Missing::Chosen);
     h.get_by_label("Menu del grafico: Importo per provincia")
         .click();
     h.run_steps(2);
