@@ -245,7 +245,16 @@ impl Worker {
             .spawn(move || {
                 // Going back to filters seen before (clearing them above all) is instant.
                 let mut memo = crate::query::memo::DashboardMemo::default();
-                while let Ok(mut job) = job_rx.recv() {
+                loop {
+                    // While idle, let go of dashboards whose table the window dropped.
+                    let mut job = match job_rx.recv_timeout(std::time::Duration::from_secs(1)) {
+                        Ok(job) => job,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                            memo.release_if_orphaned();
+                            continue;
+                        }
+                        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                    };
                     while let Ok(newer) = job_rx.try_recv() {
                         job = newer;
                     }

@@ -23,6 +23,17 @@ pub struct DashboardMemo {
 }
 
 impl DashboardMemo {
+    /// Forgets the dashboards once their table is gone (every source removed, or a new file
+    /// opened and nothing computed yet): their filtered projects share its data and would keep
+    /// it in memory. Returns whether anything was released.
+    pub fn release_if_orphaned(&mut self) -> bool {
+        if self.table.strong_count() == 0 && !self.entries.is_empty() {
+            self.entries.clear();
+            return true;
+        }
+        false
+    }
+
     /// The dashboard for `request` over `table`: remembered, or computed by `compute` and kept.
     pub fn get_or_compute<E>(
         &mut self,
@@ -114,6 +125,19 @@ mod tests {
     use crate::query::Key;
     use crate::query::dashboard::{KnownFacets, compute, compute_with};
     use std::cell::Cell;
+
+    #[test]
+    fn dashboards_are_released_with_their_table() {
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        memo.get_or_compute(&table, &Request::default(), |t, r, _| compute(t, r))
+            .unwrap();
+        assert!(!memo.release_if_orphaned(), "the table is still open");
+        assert_eq!(memo.len(), 1);
+        drop(table);
+        assert!(memo.release_if_orphaned());
+        assert!(memo.is_empty());
+    }
 
     #[test]
     fn a_request_seen_before_is_not_computed_again() {
