@@ -301,14 +301,15 @@ impl CruscottoApp {
             frame: 0,
             drawn: None,
         };
-        let last_folder = app.state.settings.recent.first().and_then(|p| p.parent());
-        app.file_browser.start_in(last_folder);
         if files.is_empty() {
             app.start_load(LoadInput::Sample);
         } else {
             app.state.settings.remember(&files);
             app.start_load(LoadInput::Open(files));
         }
+        // The file browser (where the desktop has no dialog) starts where the last file was.
+        let last_folder = app.state.settings.recent.first().and_then(|p| p.parent());
+        app.file_browser.start_in(last_folder);
         app
     }
 
