@@ -102,7 +102,6 @@ pub(super) fn read(
         detail,
     };
     // A panic inside the reader (a damaged file) is reported as such.
-    // A panic inside the reader (a damaged file) is reported as such.
     let frame = crate::data::contain::contained(|| read_columns(&bytes, options))
         .map_err(not_parquet)?
         .map_err(|e| not_parquet(e.to_string()))?;
