@@ -308,8 +308,7 @@ impl CruscottoApp {
             app.start_load(LoadInput::Open(files));
         }
         // The file browser (where the desktop has no dialog) starts where the last file was.
-        let last_folder = app.state.settings.recent.first().and_then(|p| p.parent());
-        app.file_browser.start_in(last_folder);
+        app.file_browser.start_in(app.state.settings.last_folder());
         app
     }
 
@@ -326,7 +325,7 @@ impl CruscottoApp {
         self.dialogs = Arc::new(ask.because(reason));
         self.file_browser = browser;
         self.file_browser
-            .start_in(self.state.settings.recent.first().and_then(|p| p.parent()));
+            .start_in(self.state.settings.last_folder());
         self
     }
 

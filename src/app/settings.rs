@@ -104,6 +104,11 @@ pub const MAX_RECENT: usize = 8;
 
 impl Settings {
     /// Puts `paths` first in the recent list.
+    /// The folder of the file opened last (where a file browser starts).
+    pub fn last_folder(&self) -> Option<&std::path::Path> {
+        self.recent.first().and_then(|p| p.parent())
+    }
+
     pub fn remember(&mut self, paths: &[PathBuf]) {
         for p in paths.iter().rev() {
             self.recent.retain(|r| r != p);
