@@ -288,9 +288,14 @@ mod tests {
         let (ask, mut browser) = BuiltinDialogs::new(&ctx);
         let asking = std::thread::spawn(move || ask.pick_files(&[]));
         // The window sees the request, and a closed browser answers "nothing chosen".
-        while !browser.is_open() {
+        for _ in 0..2000 {
+            if browser.is_open() {
+                break;
+            }
             frame(&ctx, &mut browser);
+            std::thread::sleep(std::time::Duration::from_millis(1));
         }
+        assert!(browser.is_open(), "the request reached the window");
         browser.open.as_mut().unwrap().1 = egui_file::FileDialog::open_file();
         frame(&ctx, &mut browser);
         assert!(!browser.is_open());
