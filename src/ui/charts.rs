@@ -73,6 +73,8 @@ pub fn category_axis(
 
 /// Points between two labelled values on a value axis.
 const VALUE_LABEL_GAP: f64 = 64.0;
+/// Half the width of the widest value label ("3,50 M€"), in points.
+const VALUE_LABEL_HALF_WIDTH: f64 = 26.0;
 
 /// Marks on a value axis 1, 2 or 5 × 10ⁿ apart and at least [`VALUE_LABEL_GAP`] points apart,
 /// so that a narrow chart (a small window, a 125 % display) still names a few values instead of
@@ -90,6 +92,8 @@ pub fn value_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
         .find(|s| *s >= wanted)
         .unwrap_or(10.0 * magnitude);
     let (lo, hi) = input.bounds;
+    // A label is centred on its mark: none so close to the right edge that it would be cut.
+    let hi = hi - input.base_step_size / 8.0 * VALUE_LABEL_HALF_WIDTH;
     let (first, last) = ((lo / step).ceil() as i64, (hi / step).floor() as i64);
     (first..=last.min(first + 200))
         .map(|i| GridMark {
@@ -462,8 +466,9 @@ mod tests {
         };
         let marks = value_marks(input);
         let values: Vec<f64> = marks.iter().map(|m| m.value).collect();
-        // 64 points are 1.37 M€: the next round step is 2 M€.
-        assert_eq!(values, [0.0, 2e6, 4e6, 6e6]);
+        // 64 points are 1.37 M€: the next round step is 2 M€; 6 M€ is 0.4 M€ (19 points) from
+        // the right edge, too close for its label.
+        assert_eq!(values, [0.0, 2e6, 4e6]);
         assert!(marks.iter().all(|m| m.step_size == 2e6));
         // Wide: 64 points are 0.27 M€, so every 0.5 M€.
         let wide = value_marks(egui_plot::GridInput {
