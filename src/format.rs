@@ -140,10 +140,19 @@ pub fn cell_text(value: AnyValue<'_>) -> String {
             .map(date_it)
             .unwrap_or_default(),
         AnyValue::List(s) => s
-            .str()
-            .map(|c| c.iter().flatten().collect::<Vec<_>>().join(", "))
+            .cast(&crate::data::categories::as_text(s.dtype()))
+            .ok()
+            .and_then(|s| {
+                s.str()
+                    .ok()
+                    .map(|c| c.iter().flatten().collect::<Vec<_>>().join(", "))
+            })
             .unwrap_or_default(),
-        other => other.to_string(),
+        other => match other.get_str() {
+            // A name kept as a category.
+            Some(name) => name.to_string(),
+            None => other.to_string(),
+        },
     }
 }
 

@@ -273,7 +273,11 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
         let piece = match hit {
             Some(piece) => piece,
             None => {
-                let piece = fresh.next().expect("one fresh piece per file not cached");
+                let mut piece = fresh.next().expect("one fresh piece per file not cached");
+                // Kept (and cached) with its names as categories: a reopen reads them so.
+                piece.table = super::categories::categorise(piece.table).map_err(|e| {
+                    LoadError::unreadable(paths[pieces.len()].clone(), e.to_string())
+                })?;
                 if let (Some(cache), Some(key)) = (&options.cache, key) {
                     cache.put(&key, &piece.table, &piece.problems, &piece.report);
                 }
@@ -576,10 +580,13 @@ fn combine(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     fold_all(concat(tables)?)
 }
 
-/// Diagonal concat after the empty canonical table (so every canonical column is there, typed).
+/// Diagonal concat after the empty canonical table (so every canonical column is there, typed),
+/// names stored as categories ([`super::categories`]).
 fn concat(tables: Vec<DataFrame>) -> PolarsResult<DataFrame> {
-    let mut all = vec![empty_table()];
-    all.extend(tables);
+    let all = std::iter::once(empty_table())
+        .chain(tables)
+        .map(super::categories::categorise)
+        .collect::<PolarsResult<Vec<_>>>()?;
     polars::functions::concat_df_diagonal(&all)
 }
 

@@ -632,6 +632,7 @@ pub fn fold_variants(table: DataFrame, name: &str) -> PolarsResult<DataFrame> {
         .filter(col(name).is_not_null())
         .group_by([col(name)])
         .agg([len().alias("__n")])
+        .with_column(col(name).cast(DataType::String))
         .with_column(col(name).str().to_lowercase().alias("__k"));
     let canonical = counts
         .clone()
@@ -657,14 +658,19 @@ pub fn fold_variants(table: DataFrame, name: &str) -> PolarsResult<DataFrame> {
     }
     let old = lit(renames.column(name)?.as_materialized_series().clone());
     let new = lit(renames.column("__canon")?.as_materialized_series().clone());
+    // Replaced as text (names kept as categories are cast back after).
+    let stored = table.column(name)?.dtype().clone();
+    let text = col(name).cast(super::categories::as_text(&stored));
     let folded = if is_list {
-        col(name)
-            .list()
+        text.list()
             .eval(element().replace(old, new).unique_stable())
     } else {
-        col(name).replace(old, new)
+        text.replace(old, new)
     };
-    table.lazy().with_column(folded.alias(name)).collect()
+    table
+        .lazy()
+        .with_column(folded.cast(stored).alias(name))
+        .collect()
 }
 
 #[cfg(test)]

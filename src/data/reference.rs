@@ -210,7 +210,9 @@ pub fn borders() -> &'static [Ring] {
 /// The comparison key of a territory name: lower case, no accents, no "Provincia di" or
 /// "Città metropolitana di", letters and digits only (`"Verbano Cusio Ossola"` → `verbanocusioossola`).
 pub fn territory_key(e: Expr) -> Expr {
-    e.str()
+    // Names kept as categories are read as text first (a no-op on text).
+    e.cast(DataType::String)
+        .str()
         .to_lowercase()
         .str()
         .normalize(UnicodeForm::NFD)

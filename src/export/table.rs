@@ -111,7 +111,10 @@ fn cells_of(column: &Column) -> PolarsResult<Cells> {
                 .clone()
                 .into_frame()
                 .lazy()
-                .select([col(s.name().as_str()).list().join(lit(", "), true)])
+                .select([col(s.name().as_str())
+                    .cast(crate::data::categories::as_text(s.dtype()))
+                    .list()
+                    .join(lit(", "), true)])
                 .collect()?;
             Cells::Text(
                 joined

@@ -338,7 +338,9 @@ const K_OTHER: &str = "__ko";
 const S: &str = "__s";
 const S_OTHER: &str = "__so";
 
-/// The key column `alias` of `dim` as nullable text, list columns exploded (one row per value).
+/// The key column `alias` of `dim` (null when missing), list columns exploded (one row per
+/// value): text and categories as they are (grouped without a copy of every name), other types
+/// as text.
 fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFrame {
     let lf = lf.with_column(dim.key().alias(alias));
     let lf = if dim.is_multi_valued(schema) {
@@ -352,7 +354,22 @@ fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFr
     } else {
         lf
     };
-    lf.with_column(col(alias).cast(DataType::String))
+    let named = match schema.get(&dim.column()) {
+        _ if *dim == Dimension::Year => true,
+        Some(DataType::List(inner)) => is_name(inner),
+        Some(dtype) => is_name(dtype),
+        None => false,
+    };
+    if named {
+        lf
+    } else {
+        lf.with_column(col(alias).cast(DataType::String))
+    }
+}
+
+/// Whether values of this type are names already (text or categories).
+fn is_name(dtype: &DataType) -> bool {
+    matches!(dtype, DataType::String | DataType::Categorical(_, _))
 }
 
 /// The keys a top-N keeps: values, and whether the missing bucket is among them.
@@ -392,7 +409,7 @@ fn bucket(lf: LazyFrame, alias: &str, flag: &str, kept: &Option<Kept>) -> LazyFr
             kept.expr(alias).not().alias(flag),
             when(kept.expr(alias))
                 .then(col(alias))
-                .otherwise(lit(NULL).cast(DataType::String))
+                .otherwise(lit(NULL))
                 .alias(alias),
         ]),
     }
@@ -454,15 +471,19 @@ fn cells(
     split: Option<&KeyColumns>,
 ) -> PolarsResult<Vec<Cell>> {
     let mut by = vec![col(category.other), col(category.key)];
+    let mut keys = vec![col(category.key).cast(DataType::String)];
     if let Some(s) = split {
         by.extend([col(s.other), col(s.key)]);
+        keys.push(col(s.key).cast(DataType::String));
     }
+    // Grouped by the stored keys; only the few groups' keys are read as text.
     let grouped = lf
         .group_by(by)
         .agg([
             measure.agg().alias("__v"),
             len().cast(DataType::UInt64).alias("__n"),
         ])
+        .with_columns(keys)
         .collect()?;
     let keys = category.read(&grouped)?;
     let splits = match split {

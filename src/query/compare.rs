@@ -248,7 +248,10 @@ pub fn is_comparable(dim: &Dimension, schema: &Schema) -> bool {
     match dim {
         Dimension::Field(f) => COMPARABLE.contains(f),
         Dimension::Year => false,
-        Dimension::Column(c) => matches!(schema.get(c.as_str()), Some(DataType::String)),
+        Dimension::Column(c) => matches!(
+            schema.get(c.as_str()),
+            Some(DataType::String | DataType::Categorical(_, _))
+        ),
     }
 }
 
@@ -382,7 +385,6 @@ pub fn charts(
             .apply(table.clone().lazy(), table.schema(), None)
             .filter(
                 col(column.as_str())
-                    .cast(DataType::String)
                     .eq(lit(s.key.clone()))
                     .fill_null(lit(false)),
             );
@@ -625,6 +627,14 @@ fn target_groups(rows: LazyFrame, target: Field, by_entity: bool) -> PolarsResul
     .filter(col(name).is_not_null())
     .group_by(keys)
     .agg([len().cast(DataType::UInt64).alias("__n")])
+    .with_columns(if by_entity {
+        vec![
+            col("__e").cast(DataType::String),
+            col(name).cast(DataType::String),
+        ]
+    } else {
+        vec![col(name).cast(DataType::String)]
+    })
     .sort_by_exprs(
         [col("__n"), col(name)],
         SortMultipleOptions::default().with_order_descending_multi([true, false]),
@@ -682,7 +692,7 @@ pub fn compare(
     let filtered = filters.apply(table.clone().lazy(), schema, None);
     let keyed = filtered
         .clone()
-        .with_column(col(column.as_str()).cast(DataType::String).alias("__e"));
+        .with_column(col(column.as_str()).alias("__e"));
     let chosen = Series::new("__chosen".into(), entities);
     let rows = keyed.clone().filter(
         col("__e")
@@ -702,6 +712,7 @@ pub fn compare(
         .clone()
         .group_by([col("__e")])
         .agg(aggregations())
+        .with_column(col("__e").cast(DataType::String))
         .collect()?;
     let names = grouped.column("__e")?.str()?.clone();
     let level = population_level(by);

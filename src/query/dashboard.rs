@@ -121,10 +121,11 @@ fn compare_choices(
     }
     let counts = masked
         .rows_but(column.as_str(), filtered)
-        .select([col(column.as_str()).cast(DataType::String).alias("__v")])
+        .select([col(column.as_str()).alias("__v")])
         .filter(col("__v").is_not_null())
         .group_by([col("__v")])
         .agg([len().cast(DataType::UInt64).alias("n")])
+        .with_column(col("__v").cast(DataType::String))
         .sort_by_exprs(
             [col("n"), col("__v")],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),
@@ -371,9 +372,9 @@ fn facet_query(masked: &Masked, filtered: &LazyFrame, field: Field) -> LazyFrame
     } else {
         lf
     };
-    lf.with_column(col(name).cast(DataType::String))
-        .group_by([col(name)])
+    lf.group_by([col(name)])
         .agg([len().cast(DataType::UInt64).alias("n")])
+        .with_column(col(name).cast(DataType::String))
         .sort_by_exprs(
             [col("n"), col(name)],
             SortMultipleOptions::default().with_order_descending_multi([true, false]),

@@ -79,10 +79,9 @@ impl Filters {
             let Some(dtype) = schema.get(column) else {
                 continue;
             };
-            let is_list = matches!(dtype, DataType::List(_));
             let any = values
                 .iter()
-                .map(|v| value_matches(column, is_list, v))
+                .map(|v| value_matches(column, dtype, v))
                 .reduce(|a, b| a.or(b));
             if let Some(any) = any {
                 parts.push((column.clone(), any));
@@ -150,15 +149,23 @@ pub fn rows_condition(rows: &BTreeSet<(String, u32)>) -> Expr {
     .fill_null(lit(false))
 }
 
+/// Whether `column` (of type `dtype`, not a list) holds `value`: names (text, categories) are
+/// compared as they are stored, other types as text.
+pub fn equals(column: &str, dtype: &DataType, value: &str) -> Expr {
+    let stored = match dtype {
+        DataType::String | DataType::Categorical(_, _) => col(column),
+        _ => col(column).cast(DataType::String),
+    };
+    stored.eq(lit(value.to_string())).fill_null(lit(false))
+}
+
 /// Whether a row has `value` in `column`. The remainder of a top N names no rows.
-fn value_matches(column: &str, is_list: bool, value: &Key) -> Expr {
+fn value_matches(column: &str, dtype: &DataType, value: &Key) -> Expr {
+    let is_list = matches!(dtype, DataType::List(_));
     match (is_list, value) {
         (_, Key::Other) => lit(false),
         (false, Key::Missing | Key::Undated) => col(column).is_null(),
-        (false, Key::Value(v)) => col(column)
-            .cast(DataType::String)
-            .eq(lit(v.clone()))
-            .fill_null(lit(false)),
+        (false, Key::Value(v)) => equals(column, dtype, v),
         (true, Key::Missing | Key::Undated) => col(column)
             .is_null()
             .or(col(column).list().len().eq(lit(0))),

@@ -105,6 +105,7 @@ pub fn provinces(filtered: &LazyFrame) -> PolarsResult<Vec<TerritoryPoint>> {
         .filter(col(Field::Province.name()).is_not_null())
         .group_by([col(Field::Province.name()).alias("__name")])
         .agg(amount_and_projects())
+        .with_column(col("__name").cast(DataType::String))
         .join(
             coords,
             [col("__name")],
@@ -122,9 +123,10 @@ pub fn municipalities(
     filtered: &LazyFrame,
     schema: &Schema,
 ) -> PolarsResult<(Vec<TerritoryPoint>, u64)> {
-    let text = |f: Field| {
+    // Grouped by the stored names; only the groups' names are read as text.
+    let stored = |f: Field| {
         if schema.get(f.name()).is_some() {
-            col(f.name()).cast(DataType::String)
+            col(f.name())
         } else {
             lit(NULL).cast(DataType::String)
         }
@@ -150,11 +152,12 @@ pub fn municipalities(
         .clone()
         .filter(col(Field::Municipality.name()).is_not_null())
         .group_by([
-            text(Field::Municipality).alias("__name"),
-            text(Field::Province).alias("__province"),
-            text(Field::Region).alias("__region"),
+            stored(Field::Municipality).alias("__name"),
+            stored(Field::Province).alias("__province"),
+            stored(Field::Region).alias("__region"),
         ])
         .agg(amount_and_projects())
+        .with_columns(["__name", "__province", "__region"].map(|c| col(c).cast(DataType::String)))
         .with_column(reference::territory_key(col("__name")).alias("__key"))
         .join(sigla, [col("__province")], [col("__province")], left())
         .join(

@@ -61,7 +61,7 @@ pub fn distinct(table: &DataFrame, dim: &Dimension) -> PolarsResult<Vec<String>>
         );
     }
     let values = lf
-        .select([col("__v").cast(DataType::String).drop_nulls().unique()])
+        .select([col("__v").drop_nulls().unique().cast(DataType::String)])
         .sort(["__v"], SortMultipleOptions::default())
         .collect()?;
     Ok(values
@@ -169,10 +169,7 @@ pub fn absent(table: &DataFrame, filters: &Filters) -> PolarsResult<Vec<(String,
                     .list()
                     .contains(lit(v.clone()), false)
                     .any(true),
-                (Key::Value(v), false) => col(column.as_str())
-                    .cast(DataType::String)
-                    .eq(lit(v.clone()))
-                    .any(true),
+                (Key::Value(v), false) => crate::query::filters::equals(column, dtype, v).any(true),
                 (_, true) => col(column.as_str())
                     .is_null()
                     .or(col(column.as_str()).list().len().eq(lit(0)))

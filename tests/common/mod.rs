@@ -77,6 +77,8 @@ pub fn floats(df: &DataFrame, column: &str) -> Vec<Option<f64>> {
 pub fn list_at(df: &DataFrame, column: &str, row: usize) -> Vec<String> {
     match df.column(column).unwrap().get(row).unwrap() {
         AnyValue::List(s) => s
+            .cast(&DataType::String)
+            .unwrap()
             .str()
             .unwrap()
             .iter()
