@@ -357,6 +357,8 @@ fn bench_reports_every_step_for_the_projects_it_generated() {
             "dashboard: 2 filters",
             "dashboard: text search",
             "dashboard: filters cleared",
+            "dashboard: Esplora chart changed",
+            "dashboard: projects sorted",
             "open, no cache",
             "reopen, from the cache"
         ]

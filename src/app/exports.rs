@@ -138,7 +138,8 @@ pub enum Job {
     },
     /// The filtered projects, in the table's columns and order.
     Projects {
-        projects: DataFrame,
+        /// Gathered in the list's order when written (in the background).
+        projects: crate::query::projects::ProjectRows,
         columns: Vec<String>,
         excel_it: bool,
     },
@@ -331,8 +332,9 @@ impl Job {
             } => {
                 check_table_format(path)?;
                 let title = context.lang.pick_owned("Progetti", "Projects");
-                let table = projects_table(&projects, Some(&columns), &title, provenance)
-                    .map_err(|e| fail(&e))?;
+                let table =
+                    projects_table(&projects.in_order(), Some(&columns), &title, provenance)
+                        .map_err(|e| fail(&e))?;
                 write_export(&table, path, csv_style(excel_it))
             }
         }

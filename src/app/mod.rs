@@ -884,7 +884,7 @@ impl CruscottoApp {
                         .project_columns
                         .iter()
                         .flat_map(|c| c.columns())
-                        .filter(|c| d.projects.column(c).is_ok())
+                        .filter(|c| d.projects.has_column(c))
                         .collect();
                     let job = Job::Projects {
                         projects: d.projects.clone(),
@@ -897,9 +897,8 @@ impl CruscottoApp {
             Intent::SetProjectColumns(columns) => s.settings.project_columns = columns,
             Intent::ExportCard => {
                 if let (Some(d), Some(row)) = (&s.dashboard, s.selected)
-                    && row < d.projects.height()
+                    && let Some(card) = crate::query::card::Card::listed(&d.projects, row)
                 {
-                    let card = crate::query::card::Card::of(&d.projects, row);
                     self.start_export(Job::Card { card });
                 }
             }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use polars::prelude::DataFrame;
 
 use crate::data::{self, Dataset, LoadOptions, ProgressSink, Stage};
-use crate::query::dashboard::{Dashboard, KnownFacets, Request, compute_with};
+use crate::query::dashboard::{Dashboard, Known, Request, compute_with};
 
 /// What to load.
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ pub fn guarded<T>(task: impl FnOnce() -> Result<T, String>) -> Result<T, TaskErr
 
 /// How the dashboard is computed (tests put a failing one in).
 pub type ComputeFn =
-    Arc<dyn Fn(&DataFrame, &Request, KnownFacets<'_>) -> Result<Dashboard, String> + Send + Sync>;
+    Arc<dyn Fn(&DataFrame, &Request, Known<'_>) -> Result<Dashboard, String> + Send + Sync>;
 
 /// What the background sends back.
 pub enum Outcome {
@@ -225,11 +225,9 @@ impl Worker {
     pub fn new(wake: Arc<dyn Fn() + Send + Sync>) -> Self {
         Self::with_compute(
             wake,
-            Arc::new(
-                |table: &DataFrame, request: &Request, known: KnownFacets<'_>| {
-                    compute_with(table, request, known).map_err(|e| e.to_string())
-                },
-            ),
+            Arc::new(|table: &DataFrame, request: &Request, known: Known<'_>| {
+                compute_with(table, request, known).map_err(|e| e.to_string())
+            }),
         )
     }
 

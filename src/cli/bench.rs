@@ -17,11 +17,12 @@ use crate::app::worker::prepare;
 use crate::data::{self, Field, LoadOptions, ProgressSink, Stage, synth};
 use crate::export::{CsvStyle, write_table};
 use crate::query::Key;
+use crate::query::chart::{Dimension, Measure};
 use crate::query::dashboard::{PartTimes, Request, compute_with};
 use crate::query::memo::DashboardMemo;
 
 /// The steps, in the order they run.
-const STEPS: [&str; 12] = [
+const STEPS: [&str; 14] = [
     "read",
     "interpret",
     "combine",
@@ -32,6 +33,8 @@ const STEPS: [&str; 12] = [
     "dashboard: 2 filters",
     "dashboard: text search",
     "dashboard: filters cleared",
+    "dashboard: Esplora chart changed",
+    "dashboard: projects sorted",
     "open, no cache",
     "reopen, from the cache",
 ];
@@ -176,6 +179,17 @@ fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<Run, String> {
     search.filters.text = "comunità".into();
     times.push(time_compute(&search, None)?);
     times.push(time_compute(&Request::default(), None)?);
+    // The same filters (none), another chart in Esplora: only that chart is computed.
+    let mut explore = Request::default();
+    explore.explore =
+        crate::query::chart::ChartSpec::new(Dimension::Field(Field::Province), Measure::Count);
+    times.push(time_compute(&explore, None)?);
+    // A click on the amount column's header: the projects sorted, nothing else computed.
+    explore.sort = crate::query::dashboard::ProjectSort {
+        column: Some(Field::AmountGranted.name().into()),
+        descending: true,
+    };
+    times.push(time_compute(&explore, None)?);
     Ok((times, projects, parts))
 }
 

@@ -120,11 +120,16 @@ pub fn run(args: &RenderViewArgs, out: &mut dyn Write) -> Result<(), String> {
         .project_columns
         .iter()
         .flat_map(|c| c.columns())
-        .filter(|c| d.projects.column(c).is_ok())
+        .filter(|c| d.projects.has_column(c))
         .collect();
     let projects_title = lang.pick_owned("Progetti", "Projects");
-    let projects = projects_table(&d.projects, Some(&columns), &projects_title, &provenance)
-        .map_err(|e| e.to_string())?;
+    let projects = projects_table(
+        &d.projects.in_order(),
+        Some(&columns),
+        &projects_title,
+        &provenance,
+    )
+    .map_err(|e| e.to_string())?;
     let path = target(format!("{}.xlsx", file_stem(&projects_title)))?;
     write_export(&projects, &path, CsvStyle::utf8()).map_err(|e| e.to_string())?;
     written.push(path);

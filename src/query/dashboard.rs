@@ -14,6 +14,7 @@ use super::compare::{
 };
 use super::filters::Filters;
 use super::key::Key;
+use super::projects::ProjectRows;
 use super::territory::{self, TerritoryPoint};
 use super::yearly::{YearlySpend, planned_by_year};
 use crate::data::schema::Field;
@@ -199,8 +200,8 @@ pub struct Dashboard {
     /// Municipality names in the filtered data that the reference cannot place.
     pub unplaced_municipalities: u64,
     pub by_municipality: ChartData,
-    /// The filtered projects, sorted as asked.
-    pub projects: DataFrame,
+    /// The filtered projects, listed in the order asked.
+    pub projects: super::projects::ProjectRows,
     /// Selected filter values no project has (e.g. named by a saved view).
     pub absent_filters: Vec<(String, Key)>,
     /// The comparison, when entities are chosen.
@@ -405,7 +406,7 @@ fn facets(
     masked: &Masked,
     filtered: &LazyFrame,
     filters: &Filters,
-    known: KnownFacets<'_>,
+    known: &dyn Fn(Field, &Filters) -> Option<Facet>,
 ) -> PolarsResult<Vec<Facet>> {
     let mut facets: Vec<Option<Facet>> = FACETS.iter().map(|f| known(*f, filters)).collect();
     let todo: Vec<Field> = FACETS
@@ -460,33 +461,6 @@ pub fn year_bounds(table: &DataFrame) -> Option<(i32, i32)> {
     Some((lo, hi))
 }
 
-/// The projects in the order asked: by the column, then by source and row, so that equal values
-/// always come in the same order whatever order the rows arrive in (a remembered dashboard can be
-/// sorted again instead of computed again).
-pub fn sort_projects(projects: DataFrame, sort: &ProjectSort) -> PolarsResult<DataFrame> {
-    let Some(column) = &sort.column else {
-        return Ok(projects);
-    };
-    if projects.column(column).is_err() {
-        return Ok(projects);
-    }
-    let mut by = vec![column.as_str()];
-    let mut descending = vec![sort.descending];
-    for tie in [crate::data::schema::SOURCE, crate::data::schema::SOURCE_ROW] {
-        if tie != column && projects.column(tie).is_ok() {
-            by.push(tie);
-            descending.push(false);
-        }
-    }
-    projects.sort(
-        by,
-        SortMultipleOptions::default()
-            .with_order_descending_multi(descending)
-            .with_nulls_last(true)
-            .with_maintain_order(true),
-    )
-}
-
 /// How long each part of one dashboard took (for `cruscotto bench`).
 #[derive(Debug, Clone, Default)]
 pub struct PartTimes(pub Vec<(&'static str, Duration)>);
@@ -500,32 +474,107 @@ impl PartTimes {
     }
 }
 
-/// Facets already counted for the same table: a facet ignores its own field's filter, so one
-/// counted under other filters that differ only on that field still holds.
-pub type KnownFacets<'a> = &'a dyn Fn(Field, &Filters) -> Option<Facet>;
+/// What is already known for the same table (see [`super::memo`]).
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    /// Facets already counted: a facet ignores its own field's filter, so one counted under
+    /// other filters that differ only on that field still holds.
+    pub facet: &'a dyn Fn(Field, &Filters) -> Option<Facet>,
+    /// A dashboard computed for the same filters (another chart, another order, another
+    /// comparison): the parts that do not depend on what changed are taken from it.
+    pub same_filters: Option<(&'a Request, &'a Dashboard)>,
+}
+
+impl Known<'_> {
+    /// Nothing known: everything is computed.
+    pub const NOTHING: Known<'static> = Known {
+        facet: &|_, _| None,
+        same_filters: None,
+    };
+}
+
+/// Which parts of a dashboard for the same filters still hold for `request`.
+struct Reusable<'a> {
+    earlier: Option<&'a Dashboard>,
+    /// The earlier projects, already in the order asked (else listed anew, from the same rows).
+    projects_in_order: bool,
+    target: bool,
+    explore: bool,
+    compare: bool,
+    compare_choices: bool,
+}
+
+impl<'a> Reusable<'a> {
+    fn new(request: &Request, known: Known<'a>) -> Reusable<'a> {
+        let Some((asked, earlier)) = known.same_filters.filter(|(r, _)| {
+            r.filters == request.filters && r.unreadable_amounts == request.unreadable_amounts
+        }) else {
+            return Reusable {
+                earlier: None,
+                projects_in_order: false,
+                target: false,
+                explore: false,
+                compare: false,
+                compare_choices: false,
+            };
+        };
+        Reusable {
+            earlier: Some(earlier),
+            projects_in_order: asked.sort == request.sort,
+            target: asked.target_dimension == request.target_dimension,
+            explore: asked.explore == request.explore,
+            compare: asked.compare == request.compare
+                && asked.target_dimension == request.target_dimension
+                && asked.lang == request.lang,
+            compare_choices: asked.compare.by == request.compare.by,
+        }
+    }
+
+    /// The earlier dashboard's part, when `still_holds`; otherwise `compute`d.
+    fn or_compute<T: Clone>(
+        &self,
+        still_holds: bool,
+        part: impl FnOnce(&Dashboard) -> &T,
+        compute: impl FnOnce() -> PolarsResult<T>,
+    ) -> PolarsResult<T> {
+        match self.earlier {
+            Some(d) if still_holds => Ok(part(d).clone()),
+            _ => compute(),
+        }
+    }
+
+    /// Whether the parts that depend on the filters alone hold.
+    fn filtered(&self) -> bool {
+        self.earlier.is_some()
+    }
+}
 
 /// Computes the whole dashboard for `request` over `table`.
 pub fn compute(table: &DataFrame, request: &Request) -> PolarsResult<Dashboard> {
-    compute_with(table, request, &|_, _| None)
+    compute_with(table, request, Known::NOTHING)
 }
 
-/// [`compute`], taking the facets `known` holds instead of counting them again.
+/// [`compute`], taking what `known` holds instead of computing it again.
 pub fn compute_with(
     table: &DataFrame,
     request: &Request,
-    known: KnownFacets<'_>,
+    known: Known<'_>,
 ) -> PolarsResult<Dashboard> {
     let started = Instant::now();
     let mut t = PartTimes::default();
     let schema = table.schema();
+    let reuse = Reusable::new(request, known);
+    let same = reuse.filtered();
     let masked = t.time("filter masks", || Masked::new(table, &request.filters))?;
-    let projects = t.time("filtered projects", || {
-        sort_projects(
+    let projects = t.time("filtered projects", || match reuse.earlier {
+        Some(d) if reuse.projects_in_order => Ok(d.projects.clone()),
+        Some(d) => d.projects.sorted(&request.sort),
+        None => ProjectRows::new(
             masked.without_masks(masked.rows(None)).collect()?,
             &request.sort,
-        )
+        ),
     })?;
-    let filtered = projects.clone().lazy();
+    let filtered = projects.rows().clone().lazy();
     let chart = |dimension: Dimension, measure: Measure| {
         aggregate(
             filtered.clone(),
@@ -534,36 +583,91 @@ pub fn compute_with(
         )
     };
     let target = Dimension::Field(request.target_dimension);
-    let (municipality_points, unplaced_municipalities) = t.time("municipalities", || {
-        territory::municipalities(&filtered, schema)
+    let (municipality_points, unplaced_municipalities) =
+        t.time("municipalities", || match reuse.earlier {
+            Some(d) if same => Ok((d.municipalities.clone(), d.unplaced_municipalities)),
+            _ => territory::municipalities(&filtered, schema)
+                .map(|(points, unplaced)| (std::sync::Arc::new(points), unplaced)),
+        })?;
+    let yearly = t.time("years", || {
+        reuse.or_compute(same, |d| &d.yearly, || planned_by_year(filtered.clone()))
     })?;
-    let yearly = t.time("years", || planned_by_year(filtered.clone()))?;
     let kpis = t.time("kpis", || {
-        kpis(table, &filtered, &request.unreadable_amounts)
+        reuse.or_compute(
+            same,
+            |d| &d.kpis,
+            || kpis(table, &filtered, &request.unreadable_amounts),
+        )
     })?;
     let by_programme = t.time("chart: programme", || {
-        chart(Dimension::Field(Field::Programme), Measure::Amount)
+        reuse.or_compute(
+            same,
+            |d| &d.by_programme,
+            || chart(Dimension::Field(Field::Programme), Measure::Amount),
+        )
     })?;
     let by_province = t.time("chart: province", || {
-        chart(Dimension::Field(Field::Province), Measure::Amount)
+        reuse.or_compute(
+            same,
+            |d| &d.by_province,
+            || chart(Dimension::Field(Field::Province), Measure::Amount),
+        )
     })?;
-    let by_target = t.time("chart: target", || chart(target, Measure::Amount))?;
+    let by_target = t.time("chart: target", || {
+        reuse.or_compute(
+            reuse.target,
+            |d| &d.by_target,
+            || chart(target, Measure::Amount),
+        )
+    })?;
     let explore = t.time("chart: explore", || {
-        aggregate(filtered.clone(), schema, &request.explore)
+        reuse.or_compute(
+            reuse.explore,
+            |d| &d.explore,
+            || aggregate(filtered.clone(), schema, &request.explore),
+        )
     })?;
     let facets = t.time("facets", || {
-        facets(&masked, &filtered, &request.filters, known)
+        reuse.or_compute(
+            same,
+            |d| &d.facets,
+            || facets(&masked, &filtered, &request.filters, known.facet),
+        )
     })?;
-    let territory = t.time("provinces", || territory::provinces(&filtered))?;
+    let territory = t.time("provinces", || {
+        reuse.or_compute(
+            same,
+            |d| &d.territory,
+            || territory::provinces(&filtered).map(std::sync::Arc::new),
+        )
+    })?;
     let by_municipality = t.time("chart: municipality", || {
-        chart(Dimension::Field(Field::Municipality), Measure::Amount)
+        reuse.or_compute(
+            same,
+            |d| &d.by_municipality,
+            || chart(Dimension::Field(Field::Municipality), Measure::Amount),
+        )
     })?;
     let absent_filters = t.time("absent filters", || {
-        super::values::absent(table, &request.filters)
+        reuse.or_compute(
+            same,
+            |d| &d.absent_filters,
+            || super::values::absent(table, &request.filters),
+        )
     })?;
-    let compare = t.time("compare", || compare_view(table, request))?;
+    let compare = t.time("compare", || {
+        reuse.or_compute(
+            reuse.compare,
+            |d| &d.compare,
+            || compare_view(table, request),
+        )
+    })?;
     let compare_choices = t.time("compare choices", || {
-        compare_choices(&masked, &filtered, &request.compare.by)
+        reuse.or_compute(
+            reuse.compare_choices,
+            |d| &d.compare_choices,
+            || compare_choices(&masked, &filtered, &request.compare.by),
+        )
     })?;
     Ok(Dashboard {
         kpis,
@@ -574,8 +678,8 @@ pub fn compute_with(
         yearly,
         explore,
         facets,
-        territory: std::sync::Arc::new(territory),
-        municipalities: std::sync::Arc::new(municipality_points),
+        territory,
+        municipalities: municipality_points,
         unplaced_municipalities,
         by_municipality,
         projects,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Weak};
 
 use polars::prelude::DataFrame;
 
-use super::dashboard::{Dashboard, Facet, Request};
+use super::dashboard::{Dashboard, Facet, Known, Request};
 use super::filters::Filters;
 use crate::data::schema::Field;
 
@@ -35,15 +35,14 @@ impl DashboardMemo {
     }
 
     /// The dashboard for `request` over `table`: remembered, or computed by `compute` and kept.
+    /// A computation is handed what is known: facets counted before, and the last dashboard
+    /// for the same filters (a new chart in Esplora, a click on a column header or another
+    /// comparison computes only what changed).
     pub fn get_or_compute<E>(
         &mut self,
         table: &Arc<DataFrame>,
         request: &Request,
-        compute: impl FnOnce(
-            &DataFrame,
-            &Request,
-            super::dashboard::KnownFacets<'_>,
-        ) -> Result<Dashboard, E>,
+        compute: impl FnOnce(&DataFrame, &Request, Known<'_>) -> Result<Dashboard, E>,
     ) -> Result<Dashboard, E> {
         if !std::ptr::eq(self.table.as_ptr(), Arc::as_ptr(table)) {
             self.table = Arc::downgrade(table);
@@ -58,43 +57,33 @@ impl DashboardMemo {
                 ..dashboard
             });
         }
-        // Only the order of the projects changed (a click on a column header): sort them again.
-        let resorted = request
-            .sort
-            .column
-            .as_ref()
-            .and_then(|_| {
-                self.entries.iter().rev().find(|(r, _)| {
-                    Request {
-                        sort: request.sort.clone(),
-                        ..r.clone()
-                    } == *request
-                })
-            })
-            .and_then(|(_, d)| {
-                let projects =
-                    super::dashboard::sort_projects(d.projects.clone(), &request.sort).ok()?;
-                Some(Dashboard {
-                    projects,
-                    elapsed: std::time::Duration::ZERO,
-                    ..d.clone()
-                })
-            });
-        if let Some(dashboard) = resorted {
-            if self.entries.len() == CAPACITY {
-                self.entries.pop_front();
-            }
-            self.entries.push_back((request.clone(), dashboard.clone()));
-            return Ok(dashboard);
-        }
-        let dashboard = compute(table, request, &|field, filters| {
-            self.known_facet(field, filters)
-        })?;
-        if self.entries.len() == CAPACITY {
-            self.entries.pop_front();
-        }
-        self.entries.push_back((request.clone(), dashboard.clone()));
+        let same_filters = self
+            .entries
+            .iter()
+            .rev()
+            .find(|(r, _)| r.filters == request.filters)
+            .map(|(r, d)| (r, d));
+        let known = Known {
+            facet: &|field, filters| self.known_facet(field, filters),
+            same_filters,
+        };
+        let dashboard = compute(table, request, known)?;
+        self.keep(request.clone(), dashboard.clone());
         Ok(dashboard)
+    }
+
+    /// Keeps a dashboard, forgetting the oldest when full, but never the last unfiltered one
+    /// (the one clearing the filters goes back to).
+    fn keep(&mut self, request: Request, dashboard: Dashboard) {
+        if self.entries.len() == CAPACITY {
+            let unfiltered = |r: &Request| r.filters == Filters::default();
+            let last_unfiltered = self.entries.iter().rposition(|(r, _)| unfiltered(r));
+            let oldest = (0..self.entries.len())
+                .find(|i| Some(*i) != last_unfiltered || unfiltered(&request))
+                .unwrap_or(0);
+            self.entries.remove(oldest);
+        }
+        self.entries.push_back((request, dashboard));
     }
 
     /// A facet of `field` counted under filters that differ from `filters` only on `field`.
@@ -123,7 +112,7 @@ mod tests {
     use super::*;
     use crate::data::sample;
     use crate::query::Key;
-    use crate::query::dashboard::{KnownFacets, compute, compute_with};
+    use crate::query::dashboard::{Known, compute, compute_with};
     use std::cell::Cell;
 
     #[test]
@@ -144,7 +133,7 @@ mod tests {
         let table = Arc::new(sample::load().unwrap().table);
         let mut memo = DashboardMemo::default();
         let runs = Cell::new(0);
-        let counting = |t: &DataFrame, r: &Request, _: KnownFacets<'_>| {
+        let counting = |t: &DataFrame, r: &Request, _: Known<'_>| {
             runs.set(runs.get() + 1);
             compute(t, r)
         };
@@ -191,21 +180,16 @@ mod tests {
         assert_eq!(memo.len(), CAPACITY);
     }
 
-    /// A click on a column header sorts the remembered projects instead of computing the whole
-    /// dashboard again, in exactly the order a computation from scratch gives.
+    /// A click on a column header sorts the remembered projects instead of gathering them
+    /// again, in exactly the order a computation from scratch gives; nothing else is computed.
     #[test]
     fn a_new_order_of_the_projects_sorts_the_remembered_ones() {
         use crate::query::dashboard::ProjectSort;
         let table = Arc::new(sample::load().unwrap().table);
         let mut memo = DashboardMemo::default();
-        let runs = Cell::new(0);
-        let counting = |t: &DataFrame, r: &Request, k: KnownFacets<'_>| {
-            runs.set(runs.get() + 1);
-            compute_with(t, r, k)
-        };
         let mut request = Request::default();
         request.filters.toggle("province", Key::value("Torino"));
-        memo.get_or_compute(&table, &request, counting).unwrap();
+        let first = memo.get_or_compute(&table, &request, compute_with).unwrap();
         for (column, descending) in [
             ("amount_granted", true),
             ("programme", false),
@@ -215,11 +199,92 @@ mod tests {
                 column: Some(column.into()),
                 descending,
             };
-            let d = memo.get_or_compute(&table, &request, counting).unwrap();
+            let offered = Cell::new(false);
+            let d = memo
+                .get_or_compute(&table, &request, |t, r, known: Known<'_>| {
+                    offered.set(known.same_filters.is_some());
+                    compute_with(t, r, known)
+                })
+                .unwrap();
+            assert!(
+                offered.get(),
+                "the dashboard for the same filters is offered"
+            );
             let fresh = compute(&table, &request).unwrap();
-            assert!(d.projects.equals_missing(&fresh.projects), "{column}");
+            assert!(
+                d.projects
+                    .in_order()
+                    .equals_missing(&fresh.projects.in_order()),
+                "{column}"
+            );
+            // The parts that do not depend on the order are the earlier ones, shared.
+            assert!(Arc::ptr_eq(&d.territory, &first.territory));
+            assert_eq!(d.kpis, fresh.kpis);
         }
-        assert_eq!(runs.get(), 1);
+    }
+
+    /// Another chart in Esplora (or another target dimension, or another comparison) with the
+    /// same filters computes only that part: every part equals a computation from scratch.
+    #[test]
+    fn another_chart_with_the_same_filters_computes_only_that_chart() {
+        use crate::query::chart::{Dimension, Measure};
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        let mut request = Request::default();
+        let first = memo.get_or_compute(&table, &request, compute_with).unwrap();
+        request.explore.dimension = Dimension::Field(Field::Province);
+        request.explore.measure = Measure::Count;
+        request.target_dimension = Field::AgeGroups;
+        let d = memo.get_or_compute(&table, &request, compute_with).unwrap();
+        let fresh = compute(&table, &request).unwrap();
+        assert_eq!(d.explore, fresh.explore);
+        assert_ne!(d.explore, first.explore);
+        assert_eq!(d.by_target, fresh.by_target);
+        assert_ne!(d.by_target, first.by_target);
+        for (reused, fresh) in [
+            (&d.by_programme, &fresh.by_programme),
+            (&d.by_province, &fresh.by_province),
+            (&d.by_municipality, &fresh.by_municipality),
+            (&d.by_year, &fresh.by_year),
+        ] {
+            assert_eq!(reused, fresh);
+        }
+        assert_eq!(d.facets, fresh.facets);
+        assert_eq!(d.kpis, fresh.kpis);
+        assert!(Arc::ptr_eq(&d.municipalities, &first.municipalities));
+        assert!(
+            d.projects
+                .in_order()
+                .equals_missing(&fresh.projects.in_order())
+        );
+        // Other filters are computed anew.
+        request.filters.toggle("province", Key::value("Cuneo"));
+        let cuneo = memo.get_or_compute(&table, &request, compute_with).unwrap();
+        assert_eq!(cuneo.kpis, compute(&table, &request).unwrap().kpis);
+        assert!(cuneo.kpis.projects < first.kpis.projects);
+    }
+
+    /// The unfiltered dashboard is never the one forgotten: clearing the filters is instant
+    /// however many selections came between.
+    #[test]
+    fn the_unfiltered_dashboard_is_kept_longest() {
+        let table = Arc::new(sample::load().unwrap().table);
+        let mut memo = DashboardMemo::default();
+        memo.get_or_compute(&table, &Request::default(), compute_with)
+            .unwrap();
+        for province in ["Torino", "Cuneo", "Asti", "Novara", "Biella", "Alessandria"] {
+            let mut r = Request::default();
+            r.filters.toggle("province", Key::value(province));
+            memo.get_or_compute(&table, &r, compute_with).unwrap();
+        }
+        assert_eq!(memo.len(), CAPACITY);
+        let runs = Cell::new(0);
+        memo.get_or_compute(&table, &Request::default(), |t, r, k: Known<'_>| {
+            runs.set(runs.get() + 1);
+            compute_with(t, r, k)
+        })
+        .unwrap();
+        assert_eq!(runs.get(), 0, "remembered");
     }
 
     /// A facet ignores its own field's filter: ticking a second programme reuses the programme
@@ -238,10 +303,10 @@ mod tests {
             .toggle("programme", Key::value("Welfare di comunità"));
         let reused = Cell::new(Vec::new());
         let d = memo
-            .get_or_compute(&table, &two, |t, r, known: KnownFacets<'_>| {
+            .get_or_compute(&table, &two, |t, r, known: Known<'_>| {
                 let mut hits = Vec::new();
                 for f in crate::query::dashboard::FACETS {
-                    if known(f, &r.filters).is_some() {
+                    if (known.facet)(f, &r.filters).is_some() {
                         hits.push(f);
                     }
                 }

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod filters;
 pub mod key;
 pub mod memo;
+pub mod projects;
 pub mod quality;
 pub mod summary;
 pub mod territory;

@@ -3,7 +3,6 @@
 
 use eframe::egui;
 use egui_extras::{Column, TableBuilder};
-use polars::prelude::*;
 
 use crate::format::cell_text;
 
@@ -13,11 +12,12 @@ use crate::app::{AppState, Intent};
 use crate::data::schema::Field;
 use crate::query::card::Card;
 use crate::query::dashboard::Dashboard;
+use crate::query::projects::ProjectRows;
 
 pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output) {
     let table = &d.projects;
     let selected = state.selected.filter(|row| *row < table.height());
-    let Some(row) = selected else {
+    let Some(card) = selected.and_then(|row| Card::listed(table, row)) else {
         // No card without a selection: the table takes the whole width.
         table_view(ui, state, d, out);
         return;
@@ -33,7 +33,7 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Output
                     .inner_margin(10.0)
                     .show(ui, |ui| {
                         ui.set_min_size(ui.available_size());
-                        card::show(ui, state, &Card::of(table, row), out);
+                        card::show(ui, state, &card, out);
                     });
             });
         });
@@ -73,10 +73,10 @@ fn initial_width(column: &ProjectColumn) -> f32 {
 }
 
 /// The columns the chooser offers: the period, then every column of the table.
-fn choices(table: &DataFrame) -> Vec<ProjectColumn> {
+fn choices(table: &ProjectRows) -> Vec<ProjectColumn> {
     std::iter::once(ProjectColumn::Period)
         .chain(
-            crate::export::content::all_columns(table)
+            crate::export::content::all_columns(table.rows())
                 .into_iter()
                 .filter(|c| c != Field::StartDate.name() && c != Field::EndDate.name())
                 .map(ProjectColumn::Column),
@@ -135,7 +135,7 @@ fn table_view(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Outp
         .settings
         .project_columns
         .iter()
-        .filter(|c| c.columns().iter().all(|name| table.column(name).is_ok()))
+        .filter(|c| c.columns().iter().all(|name| table.has_column(name)))
         .collect();
     let n = table.height();
     if n == 0 {
@@ -143,14 +143,7 @@ fn table_view(ui: &mut egui::Ui, state: &AppState, d: &Dashboard, out: &mut Outp
         return;
     }
     let cell = |column: &ProjectColumn, row: usize| -> String {
-        let value = |name: &str| {
-            table
-                .column(name)
-                .ok()
-                .and_then(|c| c.get(row).ok())
-                .map(cell_text)
-                .unwrap_or_default()
-        };
+        let value = |name: &str| table.value(name, row).map(cell_text).unwrap_or_default();
         match column {
             ProjectColumn::Period => {
                 let side = |s: String| if s.is_empty() { "…".to_string() } else { s };
