@@ -273,11 +273,7 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
         let piece = match hit {
             Some(piece) => piece,
             None => {
-                let mut piece = fresh.next().expect("one fresh piece per file not cached");
-                // Kept (and cached) with its names as categories: a reopen reads them so.
-                piece.table = super::categories::categorise(piece.table).map_err(|e| {
-                    LoadError::unreadable(paths[pieces.len()].clone(), e.to_string())
-                })?;
+                let piece = fresh.next().expect("one fresh piece per file not cached");
                 if let (Some(cache), Some(key)) = (&options.cache, key) {
                     cache.put(&key, &piece.table, &piece.problems, &piece.report);
                 }
@@ -509,7 +505,10 @@ fn normalise_all(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Vec<Piece
         )?;
         let mut notes = raw.notes.clone();
         notes.extend(n.notes);
-        let table = fold_all(n.table)
+        // Names kept as categories (and cached so), then their variants folded: counted by
+        // category, not by text.
+        let table = super::categories::categorise(n.table)
+            .and_then(fold_all)
             .map_err(|e| LoadError::unreadable(&raw.origin.file, e.to_string()))?;
         let report = SourceReport {
             origin: raw.origin.clone(),

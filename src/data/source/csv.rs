@@ -48,7 +48,8 @@ pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
         let (text, _) = encoding_rs::UTF_16BE.decode_without_bom_handling(&bytes[2..]);
         return (text, TextEncoding::Utf16);
     }
-    match std::str::from_utf8(bytes) {
+    // Checked with SIMD (a national export is hundreds of megabytes).
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => (Cow::Borrowed(text), TextEncoding::Utf8),
         Err(_) => {
             let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
@@ -130,24 +131,44 @@ fn tail_may_hold_totals(text: &str, delimiter: Delimiter) -> bool {
 
 /// Whether no line of `text` has more than `width` fields and none is quoted. polars, when it
 /// parses only some columns, silently cuts a line with too many fields instead of refusing the
-/// file: only such plain, even files are parsed in part.
+/// file: only such plain, even files are parsed in part. The two halves of a large file are
+/// checked side by side.
 fn plain_and_even(text: &str, delimiter: Delimiter, width: usize) -> bool {
+    const HALF_WORTH_A_THREAD: usize = 8 << 20;
+    plain_and_even_in_halves(text, delimiter, width, HALF_WORTH_A_THREAD)
+}
+
+fn plain_and_even_in_halves(
+    text: &str,
+    delimiter: Delimiter,
+    width: usize,
+    half_worth_a_thread: usize,
+) -> bool {
     let bytes = text.as_bytes();
     if memchr::memchr(b'"', bytes).is_some() {
         return false;
     }
-    let mut fields = 1usize;
-    for at in memchr::memchr2_iter(delimiter.byte(), b'\n', bytes) {
-        if bytes[at] == b'\n' {
-            fields = 1;
-        } else {
-            fields += 1;
-            if fields > width {
-                return false;
-            }
-        }
-    }
-    true
+    let even = |part: &[u8]| {
+        let mut start = 0;
+        let line_ends = memchr::memchr_iter(b'\n', part).chain(std::iter::once(part.len()));
+        line_ends.into_iter().all(|end| {
+            let line = &part[start..end];
+            start = end + 1;
+            // A plain count: the compiler turns it into vector instructions.
+            line.iter().filter(|b| **b == delimiter.byte()).count() < width
+        })
+    };
+    let middle = bytes.len() / 2;
+    let split = match memchr::memchr(b'\n', &bytes[middle..]) {
+        Some(at) if bytes.len() >= 2 * half_worth_a_thread => middle + at,
+        _ => return even(bytes),
+    };
+    let (first, second) = (&bytes[..split], &bytes[split + 1..]);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| even(second));
+        let mine = even(first);
+        mine && other.join().unwrap_or(false)
+    })
 }
 
 /// Picks the delimiter that splits the sample lines most consistently into several fields.
@@ -332,6 +353,22 @@ mod tests {
             "C;3;4",
         ];
         assert_eq!(sniff_delimiter(&lines), Delimiter::Semicolon);
+    }
+
+    #[test]
+    fn a_line_wider_than_the_header_or_a_quote_is_found_in_either_half() {
+        let line = "a;b;c\n";
+        let plain = line.repeat(100);
+        for threshold in [1, usize::MAX / 4] {
+            let check = |t: &str| plain_and_even_in_halves(t, Delimiter::Semicolon, 3, threshold);
+            assert!(check(&plain));
+            assert!(check(&format!("{plain}a;b")), "a short last line is fine");
+            assert!(!check(&format!("{plain}a;b;c;d\n")), "wide at the end");
+            assert!(!check(&format!("a;b;c;d\n{plain}")), "wide at the start");
+            let middle = format!("{}a;b;c;d\n{}", line.repeat(50), line.repeat(50));
+            assert!(!check(&middle), "wide in the middle");
+            assert!(!check(&format!("{plain}\"a\";b;c\n")), "quoted");
+        }
     }
 
     #[test]
