@@ -269,9 +269,29 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
                     .collect::<Vec<_>>(),
             )
             .collect()?;
+        let parsed = stored_as_categories(parsed)?;
         out = super::parse::gather_by(out, &h, parsed)?;
     }
     Ok(out)
+}
+
+/// The work columns that go to the table as they are (category and multi-valued fields, the
+/// territory aside) typed as the table keeps them, categories: rows then gather small codes, not
+/// a copy of their text.
+fn stored_as_categories(parsed: DataFrame) -> PolarsResult<DataFrame> {
+    let casts: Vec<Expr> = Field::columns()
+        .filter(|f| {
+            matches!(f.kind(), Kind::Category | Kind::List)
+                && !matches!(f, Field::Region | Field::Province | Field::Municipality)
+        })
+        .map(|f| (format!("__c_{f}"), f))
+        .filter(|(name, _)| parsed.column(name).is_ok())
+        .map(|(name, f)| col(name.as_str()).cast(super::categories::stored_dtype(f)))
+        .collect();
+    if casts.is_empty() {
+        return Ok(parsed);
+    }
+    parsed.lazy().with_columns(casts).collect()
 }
 
 /// Whether a text column holds few distinct values for its length (judged on its first rows).
@@ -570,7 +590,11 @@ pub fn normalise(
     let mut select: Vec<Expr> = Field::columns()
         .map(|f| {
             if f == Field::Programme {
-                let named = coalesce(&[col("__c_programme"), lit(default.clone())]);
+                let category = super::categories::categorical();
+                let named = coalesce(&[
+                    col("__c_programme").cast(category.clone()),
+                    lit(default.clone()).cast(category),
+                ]);
                 if programme.is_some() {
                     lit(default.clone())
                 } else {
