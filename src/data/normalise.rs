@@ -27,11 +27,24 @@ pub(crate) const TOTALS: &str = r"(?i)^\s*(totale|totali|total|totals|tot\.?)(\s
 
 fn filled(name: &str, dtype: &DataType) -> Expr {
     match dtype {
-        // Any character that is not white space (no trimmed copy of every cell).
-        DataType::String => col(name)
-            .str()
-            .contains(lit(r"\S"), false)
-            .fill_null(lit(false)),
+        // Any character that is not white space (no trimmed copy of every cell; usually the
+        // first character says).
+        DataType::String => col(name).map(
+            |c| {
+                let filled: BooleanChunked = c
+                    .str()?
+                    .iter()
+                    .map(|v| v.is_some_and(|t| t.chars().any(|ch| !ch.is_whitespace())))
+                    .collect();
+                Ok(filled.with_name(c.name().clone()).into_column())
+            },
+            |_, field| {
+                Ok(polars::prelude::Field::new(
+                    field.name().clone(),
+                    DataType::Boolean,
+                ))
+            },
+        ),
         _ => col(name).is_not_null(),
     }
 }
