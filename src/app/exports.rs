@@ -332,9 +332,9 @@ impl Job {
             } => {
                 check_table_format(path)?;
                 let title = context.lang.pick_owned("Progetti", "Projects");
-                let table =
-                    projects_table(&projects.in_order(), Some(&columns), &title, provenance)
-                        .map_err(|e| fail(&e))?;
+                let listed = projects.in_order().map_err(|e| fail(&e))?;
+                let table = projects_table(&listed, Some(&columns), &title, provenance)
+                    .map_err(|e| fail(&e))?;
                 write_export(&table, path, csv_style(excel_it))
             }
         }

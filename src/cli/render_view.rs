@@ -124,7 +124,7 @@ pub fn run(args: &RenderViewArgs, out: &mut dyn Write) -> Result<(), String> {
         .collect();
     let projects_title = lang.pick_owned("Progetti", "Projects");
     let projects = projects_table(
-        &d.projects.in_order(),
+        &d.projects.in_order().map_err(|e| e.to_string())?,
         Some(&columns),
         &projects_title,
         &provenance,

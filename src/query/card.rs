@@ -68,7 +68,7 @@ fn text(table: &DataFrame, column: &str, row: usize) -> String {
 impl Card {
     /// The card of the `shown`-th project of the list; `None` past its end.
     pub fn listed(projects: &crate::query::projects::ProjectRows, shown: usize) -> Option<Card> {
-        Some(Card::of(projects.rows(), projects.index(shown)?))
+        Some(Card::of(projects.table(), projects.index(shown)?))
     }
 
     /// The card of row `row` of a canonical table.

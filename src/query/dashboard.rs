@@ -347,14 +347,55 @@ impl Masked {
         }
     }
 
-    /// The original columns (without the masks).
-    fn without_masks(&self, lf: LazyFrame) -> LazyFrame {
+    /// The rows passing every condition, in the table's order; `None` when nothing filters.
+    fn kept_rows(&self) -> PolarsResult<Option<IdxCa>> {
         if self.keys.is_empty() {
-            lf
-        } else {
-            lf.drop(cols((0..self.keys.len()).map(|i| format!("__m{i}"))))
+            return Ok(None);
         }
+        let kept = self
+            .table
+            .clone()
+            .lazy()
+            .with_row_index("__i", None)
+            .filter(self.all_conditions())
+            .select([col("__i")])
+            .collect()?;
+        Ok(Some(kept.column("__i")?.idx()?.clone()))
     }
+
+    fn all_conditions(&self) -> Expr {
+        (0..self.keys.len())
+            .map(|i| col(format!("__m{i}")))
+            .reduce(|a, b| a.and(b))
+            .unwrap_or(lit(true))
+    }
+}
+
+/// The columns the dashboard's aggregates read: all but the free text of each project (code,
+/// title, abstract, outcome), its partners (lists are the dearest to gather) and where it came
+/// from, unless a chart or the comparison is by one of them or the KPIs must leave out
+/// particular rows.
+fn aggregated_columns(table: &DataFrame, request: &Request) -> Vec<String> {
+    let mut named = vec![
+        request.explore.dimension.column(),
+        request.compare.by.column(),
+    ];
+    named.extend(request.explore.split.iter().map(Dimension::column));
+    let by_row = !request.unreadable_amounts.is_empty();
+    let origin = [crate::data::schema::SOURCE, crate::data::schema::SOURCE_ROW];
+    table
+        .get_column_names()
+        .into_iter()
+        .map(|n| n.to_string())
+        .filter(|name| {
+            let free_text = Field::parse(name).is_some_and(|f| {
+                f.name() == name
+                    && (f.kind() == crate::data::schema::Kind::Text || f == Field::Partners)
+            });
+            let from = origin.contains(&name.as_str()) && !by_row;
+            !(free_text || from) || named.contains(name)
+        })
+        .collect()
 }
 
 /// The query counting the values of `field` among the rows the other filters keep.
@@ -569,12 +610,21 @@ pub fn compute_with(
     let projects = t.time("filtered projects", || match reuse.earlier {
         Some(d) if reuse.projects_in_order => Ok(d.projects.clone()),
         Some(d) => d.projects.sorted(&request.sort),
-        None => ProjectRows::new(
-            masked.without_masks(masked.rows(None)).collect()?,
-            &request.sort,
-        ),
+        None => ProjectRows::new(table.clone(), masked.kept_rows()?, &request.sort),
     })?;
-    let filtered = projects.rows().clone().lazy();
+    let filtered = t
+        .time("filtered columns", || {
+            masked
+                .rows(None)
+                .select(
+                    aggregated_columns(table, request)
+                        .iter()
+                        .map(|c| col(c.as_str()))
+                        .collect::<Vec<_>>(),
+                )
+                .collect()
+        })?
+        .lazy();
     let chart = |dimension: Dimension, measure: Measure| {
         aggregate(
             filtered.clone(),
@@ -743,5 +793,27 @@ mod tests {
         assert_eq!(torino.projects, 10);
         assert!((torino.lat - 45.07).abs() < 0.1);
         assert_eq!(year_bounds(&d.table), Some((2015, 2022)));
+    }
+
+    /// The aggregates read only some columns of the filtered rows; a chart by one left out
+    /// otherwise (partners, the title) still gets it, and the project list keeps every column.
+    #[test]
+    fn a_chart_by_a_column_the_aggregates_skip_reads_it() {
+        let d = sample::load().unwrap();
+        let mut request = Request::default();
+        request
+            .filters
+            .toggle("programme", Key::value("WeCaRe Misura 1"));
+        for field in [Field::Partners, Field::Title] {
+            request.explore = ChartSpec::new(Dimension::Field(field), Measure::Count);
+            let dashboard = compute(&d.table, &request).unwrap();
+            let direct =
+                super::super::chart::query(&d.table, &request.filters, &request.explore).unwrap();
+            assert_eq!(dashboard.explore, direct, "{field}");
+            assert!(!direct.categories.is_empty(), "{field}");
+            assert_eq!(dashboard.projects.height(), 22);
+            assert!(dashboard.projects.has_column(Field::Title.name()));
+            assert!(dashboard.projects.value(Field::Title.name(), 0).is_some());
+        }
     }
 }

@@ -76,7 +76,7 @@ fn initial_width(column: &ProjectColumn) -> f32 {
 fn choices(table: &ProjectRows) -> Vec<ProjectColumn> {
     std::iter::once(ProjectColumn::Period)
         .chain(
-            crate::export::content::all_columns(table.rows())
+            crate::export::content::all_columns(table.table())
                 .into_iter()
                 .filter(|c| c != Field::StartDate.name() && c != Field::EndDate.name())
                 .map(ProjectColumn::Column),
