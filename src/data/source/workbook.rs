@@ -1,6 +1,7 @@
 //! Workbooks (xlsx, xlsm, xlsb, xls, ods) through calamine: list sheets, pick the first sheet
 //! that holds a table (or the one asked for), find its header row, build typed columns.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::path::Path;
 
@@ -310,21 +311,21 @@ fn read_book(
 }
 
 /// Text of a cell as a person would read it; numbers never look like Italian thousands.
-pub(crate) fn cell_text(cell: &Data) -> Option<String> {
-    match cell {
-        Data::Empty => None,
-        Data::String(s) => Some(s.clone()),
-        Data::Int(i) => Some(i.to_string()),
-        Data::Float(f) => Some(crate::data::parse::money::number_text(*f)),
-        Data::Bool(b) => Some(if *b { "VERO" } else { "FALSO" }.to_string()),
-        Data::DateTime(d) => Some(match d.as_datetime() {
+pub(crate) fn cell_text(cell: &Data) -> Option<Cow<'_, str>> {
+    Some(match cell {
+        Data::Empty => return None,
+        // Text cells are borrowed: a sheet of 100,000 rows is not copied cell by cell.
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        Data::Float(f) => Cow::Owned(crate::data::parse::money::number_text(*f)),
+        Data::Bool(b) => Cow::Borrowed(if *b { "VERO" } else { "FALSO" }),
+        Data::DateTime(d) => Cow::Owned(match d.as_datetime() {
             Some(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
             Some(dt) => dt.to_string(),
             None => d.as_f64().to_string(),
         }),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => Some(s.clone()),
-        Data::Error(e) => Some(format!("{e}")),
-    }
+        Data::Error(e) => Cow::Owned(format!("{e}")),
+    })
 }
 
 fn cell_date(cell: &Data) -> Option<NaiveDate> {
@@ -369,11 +370,11 @@ fn build_column(name: &str, cells: &[&Data]) -> Column {
         let values: Vec<Option<NaiveDate>> = cells.iter().map(|c| cell_date(c)).collect();
         Column::new(name.into(), values)
     } else {
-        let values: Vec<Option<String>> = cells
+        let values: StringChunked = cells
             .iter()
             .map(|c| if is_blank(c) { None } else { cell_text(c) })
             .collect();
-        Column::new(name.into(), values)
+        values.with_name(name.into()).into_column()
     }
 }
 
@@ -394,7 +395,7 @@ fn table_from_range(
         .take(HEADER_SEARCH_ROWS)
         .map(|row| {
             row.iter()
-                .map(|c| cell_text(c).unwrap_or_default())
+                .map(|c| cell_text(c).unwrap_or_default().into_owned())
                 .collect()
         })
         .collect();
