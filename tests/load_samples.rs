@@ -493,6 +493,25 @@ fn a_large_table_is_parsed_the_same_as_its_cells_say() {
         .collect();
     raw.with_column(Column::new("Ente capofila".into(), leads.clone()))
         .unwrap();
+    // Provinces as officers write them: "Provincia di …" is read as the province; a name ISTAT
+    // does not know is kept as written and reported.
+    let provinces: Vec<String> = texts(&raw, "Provincia")
+        .into_iter()
+        .map(Option::unwrap)
+        .collect();
+    let written: Vec<String> = provinces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match i {
+            5 => "Atlantide".to_string(),
+            i if i % 1000 == 1 => format!("Provincia di {p}"),
+            _ => p.clone(),
+        })
+        .collect();
+    raw.with_column(Column::new("Provincia".into(), written))
+        .unwrap();
+    let mut expected_provinces: Vec<Option<String>> = provinces.into_iter().map(Some).collect();
+    expected_provinces[5] = Some("Atlantide".to_string());
     let folder = tempfile::tempdir().unwrap();
     let path = folder.path().join("grande.parquet");
     cruscotto::export::write_table(&raw, &path, Default::default()).unwrap();
@@ -510,7 +529,16 @@ fn a_large_table_is_parsed_the_same_as_its_cells_say() {
         texts(table, "lead_body"),
         expected(leads.into_iter().map(Some).collect())
     );
-    assert_eq!(texts(table, "province"), expected(texts(&raw, "Provincia")));
+    assert_eq!(texts(table, "province"), expected_provinces);
+    let unknown: Vec<Option<String>> = dataset
+        .problems
+        .clone()
+        .lazy()
+        .filter(col("problem").eq(lit("unknown_province")))
+        .collect()
+        .map(|p| texts(&p, "raw"))
+        .unwrap();
+    assert_eq!(unknown, [Some("Atlantide".to_string())]);
     assert_eq!(
         texts(table, "municipality"),
         expected(texts(&raw, "Comune"))

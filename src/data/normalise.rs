@@ -288,10 +288,16 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
     Ok(out)
 }
 
-/// The work columns that go to the table as they are (category and multi-valued fields, the
-/// territory aside) typed as the table keeps them, categories: rows then gather small codes, not
-/// a copy of their text.
+/// The work columns that go to the table as they are (category and multi-valued fields) typed as
+/// the table keeps them, categories, and so the territory names read (checked against ISTAT by
+/// code, see [`territory::join_reference`]): rows then gather small codes, not a copy of their
+/// text.
 fn stored_as_categories(parsed: DataFrame) -> PolarsResult<DataFrame> {
+    let category = super::categories::categorical();
+    let territory = ["__region_raw", "__province_raw", "__c_municipality"]
+        .into_iter()
+        .filter(|name| parsed.column(name).is_ok())
+        .map(|name| col(name).cast(category.clone()));
     let casts: Vec<Expr> = Field::columns()
         .filter(|f| {
             matches!(f.kind(), Kind::Category | Kind::List)
@@ -300,6 +306,7 @@ fn stored_as_categories(parsed: DataFrame) -> PolarsResult<DataFrame> {
         .map(|f| (format!("__c_{f}"), f))
         .filter(|(name, _)| parsed.column(name).is_ok())
         .map(|(name, f)| col(name.as_str()).cast(super::categories::stored_dtype(f)))
+        .chain(territory)
         .collect();
     if casts.is_empty() {
         return Ok(parsed);
@@ -457,23 +464,28 @@ pub fn normalise(
                 .alias(format!("__c_{f}_{how}"))
         })
         .collect();
+    // Territory names as categories: read by code, kept so in the table.
+    let category = super::categories::categorical();
     let worked = territory::join_reference(parsed, "__province_raw", "__region_raw")
         .map_err(fail)?
         .lazy()
         .with_columns(plausible)
         .with_columns([
             when(col("__ref_province").is_not_null())
-                .then(col("__ref_province"))
+                .then(col("__ref_province").cast(category.clone()))
                 .when(col("__ref_province_as_region").is_not_null())
-                .then(lit(NULL).cast(DataType::String))
-                .otherwise(col("__province_raw"))
+                .then(lit(NULL).cast(category.clone()))
+                .otherwise(col("__province_raw").cast(category.clone()))
                 .alias("__c_province"),
-            coalesce(&[
-                col("__ref_region"),
-                col("__ref_province_region"),
-                col("__ref_province_as_region"),
-                col("__region_raw"),
-            ])
+            coalesce(
+                &[
+                    "__ref_region",
+                    "__ref_province_region",
+                    "__ref_province_as_region",
+                    "__region_raw",
+                ]
+                .map(|c| col(c).cast(category.clone())),
+            )
             .alias("__c_region"),
             coalesce(&[col("__c_start_date_direct"), col("__c_start_date_period")])
                 .alias("__c_start_date"),

@@ -58,6 +58,14 @@ pub fn run_on_strings(values: &[&str], parser: impl Fn(Expr) -> Expr) -> PolarsR
 /// once and the few mapped columns gathered by it.
 pub fn gather_by(mut frame: DataFrame, key: &str, map: DataFrame) -> PolarsResult<DataFrame> {
     let map = map.unique_stable(Some(&[key.to_string()]), UniqueKeepStrategy::First, None)?;
+    if let (DataType::Categorical(..), DataType::Categorical(..)) =
+        (frame.column(key)?.dtype(), map.column(key)?.dtype())
+    {
+        let place = places_by_code(frame.column(key)?, map.column(key)?)?;
+        let values = map.drop(key)?.take(&place)?;
+        frame.hstack_mut(values.columns())?;
+        return Ok(frame);
+    }
     let n = map.height();
     let keys = map.column(key)?.as_materialized_series().clone();
     let places = Series::new("__place".into(), (0..n as IdxSize).collect::<Vec<_>>());
@@ -76,6 +84,23 @@ pub fn gather_by(mut frame: DataFrame, key: &str, map: DataFrame) -> PolarsResul
     let values = map.drop(key)?.take(place.column("__place")?.idx()?)?;
     frame.hstack_mut(values.columns())?;
     Ok(frame)
+}
+
+/// Each row's place among `keys` when both are categories of the global dictionary: found by
+/// code, without hashing any text.
+fn places_by_code(rows: &Column, keys: &Column) -> PolarsResult<IdxCa> {
+    let (rows, keys) = (rows.cat32()?.physical(), keys.cat32()?.physical());
+    let largest = keys.max().unwrap_or(0) as usize;
+    let mut place_of_code: Vec<Option<IdxSize>> = vec![None; largest + 1];
+    for (place, code) in keys.iter().enumerate() {
+        if let Some(code) = code {
+            place_of_code[code as usize] = Some(place as IdxSize);
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|code| place_of_code.get(code? as usize).copied().flatten())
+        .collect())
 }
 
 /// Left-join arguments that keep the left frame's row order and coalesce the key columns.
@@ -151,5 +176,25 @@ mod tests {
         assert_eq!(v, [Some(20), None, Some(10), None, Some(20)]);
         let other: Vec<Option<i32>> = out.column("other").unwrap().i32().unwrap().iter().collect();
         assert_eq!(other, [Some(1), Some(2), Some(3), Some(4), Some(5)]);
+    }
+
+    #[test]
+    fn gathering_by_a_category_key_finds_the_same_rows_by_code() {
+        let category = crate::data::categories::categorical();
+        let frame = df!("k" => [Some("b"), Some("z"), Some("a"), None, Some("b")])
+            .unwrap()
+            .lazy()
+            .with_column(col("k").cast(category.clone()))
+            .collect()
+            .unwrap();
+        let map = df!("k" => ["a", "b", "b"], "v" => [10, 20, 99])
+            .unwrap()
+            .lazy()
+            .with_column(col("k").cast(category))
+            .collect()
+            .unwrap();
+        let out = gather_by(frame, "k", map).unwrap();
+        let v: Vec<Option<i32>> = out.column("v").unwrap().i32().unwrap().iter().collect();
+        assert_eq!(v, [Some(20), None, Some(10), None, Some(20)]);
     }
 }

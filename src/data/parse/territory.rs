@@ -80,6 +80,26 @@ pub fn join_reference(
             super::ordered_left_join(),
         )
         .drop(cols(["__rkey"]));
-    let frame = super::gather_by(frame, raw_province, province_map.collect()?)?;
-    super::gather_by(frame, raw_region, region_map.collect()?)
+    // The official names gathered as categories: codes per row, not copies of the text.
+    let as_categories = |map: LazyFrame, key: &str| -> PolarsResult<DataFrame> {
+        let names = map.collect()?;
+        let casts: Vec<Expr> = names
+            .get_column_names()
+            .into_iter()
+            .map(|n| {
+                let category = crate::data::categories::categorical();
+                match frame.column(key).map(|c| c.dtype()) {
+                    // The key as the rows have it.
+                    Ok(dtype) if n.as_str() == key => col(n.as_str()).cast(dtype.clone()),
+                    _ if n.as_str() == key => col(n.as_str()),
+                    _ => col(n.as_str()).cast(category),
+                }
+            })
+            .collect();
+        names.lazy().with_columns(casts).collect()
+    };
+    let province_map = as_categories(province_map, raw_province)?;
+    let region_map = as_categories(region_map, raw_region)?;
+    let frame = super::gather_by(frame, raw_province, province_map)?;
+    super::gather_by(frame, raw_region, region_map)
 }
