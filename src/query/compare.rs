@@ -383,11 +383,10 @@ pub fn charts(
     for s in &c.entities {
         let rows = filters
             .apply(table.clone().lazy(), table.schema(), None)
-            .filter(
-                col(column.as_str())
-                    .eq(lit(s.key.clone()))
-                    .fill_null(lit(false)),
-            );
+            .filter(match table.schema().get(column.as_str()) {
+                Some(dtype) => super::filters::equals(column.as_str(), dtype, &s.key),
+                None => lit(false),
+            });
         per_entity.push(planned_by_year(rows)?);
     }
     let mut years: Vec<i32> = per_entity.iter().flat_map(|y| y.years.clone()).collect();
@@ -690,9 +689,13 @@ pub fn compare(
     let schema = table.schema();
     let column = by.column();
     let filtered = filters.apply(table.clone().lazy(), schema, None);
-    let keyed = filtered
-        .clone()
-        .with_column(col(column.as_str()).alias("__e"));
+    // Names as they are stored (text, categories); dates and numbers as their text, as the
+    // entities are named.
+    let key = match schema.get(column.as_str()) {
+        Some(DataType::String | DataType::Categorical(_, _)) => col(column.as_str()),
+        _ => col(column.as_str()).cast(DataType::String),
+    };
+    let keyed = filtered.clone().with_column(key.alias("__e"));
     let chosen = Series::new("__chosen".into(), entities);
     let rows = keyed.clone().filter(
         col("__e")
@@ -898,6 +901,37 @@ mod tests {
         assert_eq!(c.reference.projects, 2);
         assert_eq!(c.reference.granted, Some(225.0));
         assert_eq!(c.reference.spent_share, Some(130.0 / 150.0));
+    }
+
+    /// The command line compares by any column: dates and amounts are named as their text.
+    #[test]
+    fn entities_of_a_date_column_are_compared_by_their_text() {
+        let t = table();
+        let by = Dimension::Field(Field::StartDate);
+        let names = crate::query::values::distinct(&t, &by).unwrap();
+        let c = compare(
+            &t,
+            &Filters::default(),
+            &by,
+            &names[..2],
+            Reference::Selection,
+            Field::VulnerableGroups,
+        )
+        .unwrap();
+        assert_eq!(c.entities.len(), 2);
+        assert!(c.entities.iter().all(|e| e.projects > 0), "{names:?}");
+        let charts = charts(
+            &t,
+            &Filters::default(),
+            &c,
+            false,
+            &ChartLabels {
+                granted: "g".into(),
+                spent: "s".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(charts.years.series.len(), 2);
     }
 
     #[test]

@@ -372,13 +372,14 @@ impl Masked {
 }
 
 /// The columns the dashboard's aggregates read: all but the free text of each project (code,
-/// title, abstract, outcome), its partners (lists are the dearest to gather) and where it came
-/// from, unless a chart or the comparison is by one of them or the KPIs must leave out
-/// particular rows.
+/// title, abstract, outcome), its partners (lists are the dearest to gather), where it came from
+/// and the files' own other columns, unless a chart (Esplora's, the target groups') or the
+/// comparison is by one of them or the KPIs must leave out particular rows.
 fn aggregated_columns(table: &DataFrame, request: &Request) -> Vec<String> {
     let mut named = vec![
         request.explore.dimension.column(),
         request.compare.by.column(),
+        request.target_dimension.name().to_string(),
     ];
     named.extend(request.explore.split.iter().map(Dimension::column));
     let by_row = !request.unreadable_amounts.is_empty();
@@ -388,12 +389,14 @@ fn aggregated_columns(table: &DataFrame, request: &Request) -> Vec<String> {
         .into_iter()
         .map(|n| n.to_string())
         .filter(|name| {
-            let free_text = Field::parse(name).is_some_and(|f| {
-                f.name() == name
-                    && (f.kind() == crate::data::schema::Kind::Text || f == Field::Partners)
+            let canonical = Field::parse(name).filter(|f| f.name() == name);
+            let free_text = canonical.is_some_and(|f| {
+                f.kind() == crate::data::schema::Kind::Text || f == Field::Partners
             });
-            let from = origin.contains(&name.as_str()) && !by_row;
-            !(free_text || from) || named.contains(name)
+            let origin_column = origin.contains(&name.as_str());
+            let extra = canonical.is_none() && !origin_column;
+            let from = origin_column && !by_row;
+            !(free_text || from || extra) || named.contains(name)
         })
         .collect()
 }
@@ -588,6 +591,15 @@ impl<'a> Reusable<'a> {
     fn filtered(&self) -> bool {
         self.earlier.is_some()
     }
+
+    /// Whether every part holds but (perhaps) the order of the projects.
+    fn all_but_the_order(&self) -> bool {
+        self.earlier.is_some()
+            && self.target
+            && self.explore
+            && self.compare
+            && self.compare_choices
+    }
 }
 
 /// Computes the whole dashboard for `request` over `table`.
@@ -606,6 +618,22 @@ pub fn compute_with(
     let schema = table.schema();
     let reuse = Reusable::new(request, known);
     let same = reuse.filtered();
+    // Only the order of the list changed (a click on a column header): nothing is read again.
+    if let Some(d) = reuse.earlier.filter(|_| reuse.all_but_the_order()) {
+        let projects = t.time("filtered projects", || {
+            if reuse.projects_in_order {
+                Ok(d.projects.clone())
+            } else {
+                d.projects.sorted(&request.sort)
+            }
+        })?;
+        return Ok(Dashboard {
+            projects,
+            elapsed: started.elapsed(),
+            parts: t,
+            ..d.clone()
+        });
+    }
     let masked = t.time("filter masks", || Masked::new(table, &request.filters))?;
     let projects = t.time("filtered projects", || match reuse.earlier {
         Some(d) if reuse.projects_in_order => Ok(d.projects.clone()),
@@ -804,16 +832,27 @@ mod tests {
         request
             .filters
             .toggle("programme", Key::value("WeCaRe Misura 1"));
-        for field in [Field::Partners, Field::Title] {
-            request.explore = ChartSpec::new(Dimension::Field(field), Measure::Count);
+        for dimension in [
+            Dimension::Field(Field::Partners),
+            Dimension::Field(Field::Title),
+            // A column of the files themselves.
+            Dimension::Column("Quadrante".into()),
+        ] {
+            request.explore = ChartSpec::new(dimension.clone(), Measure::Count);
             let dashboard = compute(&d.table, &request).unwrap();
             let direct =
                 super::super::chart::query(&d.table, &request.filters, &request.explore).unwrap();
-            assert_eq!(dashboard.explore, direct, "{field}");
-            assert!(!direct.categories.is_empty(), "{field}");
+            assert_eq!(dashboard.explore, direct, "{dimension:?}");
+            assert!(!direct.categories.is_empty(), "{dimension:?}");
             assert_eq!(dashboard.projects.height(), 22);
             assert!(dashboard.projects.has_column(Field::Title.name()));
             assert!(dashboard.projects.value(Field::Title.name(), 0).is_some());
         }
+        // The target-groups chart by a field a saved view may name (partners).
+        request.target_dimension = Field::Partners;
+        let dashboard = compute(&d.table, &request).unwrap();
+        let spec = ChartSpec::new(Dimension::Field(Field::Partners), Measure::Amount);
+        let direct = super::super::chart::query(&d.table, &request.filters, &spec).unwrap();
+        assert_eq!(dashboard.by_target, direct);
     }
 }

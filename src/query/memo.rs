@@ -61,7 +61,9 @@ impl DashboardMemo {
             .entries
             .iter()
             .rev()
-            .find(|(r, _)| r.filters == request.filters)
+            .find(|(r, _)| {
+                r.filters == request.filters && r.unreadable_amounts == request.unreadable_amounts
+            })
             .map(|(r, d)| (r, d));
         let known = Known {
             facet: &|field, filters| self.known_facet(field, filters),
