@@ -36,6 +36,20 @@ pub fn is_categorical(dtype: &DataType) -> bool {
     }
 }
 
+/// Whether values of this type are names already (text, or text kept as categories).
+pub fn is_name(dtype: &DataType) -> bool {
+    matches!(dtype, DataType::String | DataType::Categorical(_, _))
+}
+
+/// `column` as names: as stored when it holds names, as text otherwise (dates, numbers), the
+/// way values are named to the user.
+pub fn as_name(column: &str, dtype: Option<&DataType>) -> Expr {
+    match dtype {
+        Some(dtype) if is_name(dtype) => col(column),
+        _ => col(column).cast(DataType::String),
+    }
+}
+
 /// The same type with categories read as text (`Categorical` → `String`, lists likewise).
 pub fn as_text(dtype: &DataType) -> DataType {
     match dtype {

@@ -356,8 +356,8 @@ fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFr
     };
     let named = match schema.get(&dim.column()) {
         _ if *dim == Dimension::Year => true,
-        Some(DataType::List(inner)) => is_name(inner),
-        Some(dtype) => is_name(dtype),
+        Some(DataType::List(inner)) => crate::data::categories::is_name(inner),
+        Some(dtype) => crate::data::categories::is_name(dtype),
         None => false,
     };
     if named {
@@ -365,11 +365,6 @@ fn keyed(lf: LazyFrame, schema: &Schema, dim: &Dimension, alias: &str) -> LazyFr
     } else {
         lf.with_column(col(alias).cast(DataType::String))
     }
-}
-
-/// Whether values of this type are names already (text or categories).
-fn is_name(dtype: &DataType) -> bool {
-    matches!(dtype, DataType::String | DataType::Categorical(_, _))
 }
 
 /// The keys a top-N keeps: values, and whether the missing bucket is among them.

@@ -248,10 +248,9 @@ pub fn is_comparable(dim: &Dimension, schema: &Schema) -> bool {
     match dim {
         Dimension::Field(f) => COMPARABLE.contains(f),
         Dimension::Year => false,
-        Dimension::Column(c) => matches!(
-            schema.get(c.as_str()),
-            Some(DataType::String | DataType::Categorical(_, _))
-        ),
+        Dimension::Column(c) => schema
+            .get(c.as_str())
+            .is_some_and(crate::data::categories::is_name),
     }
 }
 
@@ -691,10 +690,7 @@ pub fn compare(
     let filtered = filters.apply(table.clone().lazy(), schema, None);
     // Names as they are stored (text, categories); dates and numbers as their text, as the
     // entities are named.
-    let key = match schema.get(column.as_str()) {
-        Some(DataType::String | DataType::Categorical(_, _)) => col(column.as_str()),
-        _ => col(column.as_str()).cast(DataType::String),
-    };
+    let key = crate::data::categories::as_name(column.as_str(), schema.get(column.as_str()));
     let keyed = filtered.clone().with_column(key.alias("__e"));
     let chosen = Series::new("__chosen".into(), entities);
     let rows = keyed.clone().filter(

@@ -333,41 +333,37 @@ impl Masked {
 
     /// The rows passing every condition but the one on `except`.
     fn rows(&self, except: Option<&str>) -> LazyFrame {
-        let mask = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| Some(k.as_str()) != except)
-            .map(|(i, _)| col(format!("__m{i}")))
-            .reduce(|a, b| a.and(b));
         let lf = self.table.clone().lazy();
-        match mask {
+        match self.mask(except) {
             Some(m) => lf.filter(m),
             None => lf,
         }
     }
 
+    /// Every condition but the one on `except`, together; `None` when none is left.
+    fn mask(&self, except: Option<&str>) -> Option<Expr> {
+        self.keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| Some(k.as_str()) != except)
+            .map(|(i, _)| col(format!("__m{i}")))
+            .reduce(|a, b| a.and(b))
+    }
+
     /// The rows passing every condition, in the table's order; `None` when nothing filters.
     fn kept_rows(&self) -> PolarsResult<Option<IdxCa>> {
-        if self.keys.is_empty() {
+        let Some(mask) = self.mask(None) else {
             return Ok(None);
-        }
+        };
         let kept = self
             .table
             .clone()
             .lazy()
             .with_row_index("__i", None)
-            .filter(self.all_conditions())
+            .filter(mask)
             .select([col("__i")])
             .collect()?;
         Ok(Some(kept.column("__i")?.idx()?.clone()))
-    }
-
-    fn all_conditions(&self) -> Expr {
-        (0..self.keys.len())
-            .map(|i| col(format!("__m{i}")))
-            .reduce(|a, b| a.and(b))
-            .unwrap_or(lit(true))
     }
 }
 

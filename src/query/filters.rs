@@ -152,11 +152,9 @@ pub fn rows_condition(rows: &BTreeSet<(String, u32)>) -> Expr {
 /// Whether `column` (of type `dtype`, not a list) holds `value`: names (text, categories) are
 /// compared as they are stored, other types as text.
 pub fn equals(column: &str, dtype: &DataType, value: &str) -> Expr {
-    let stored = match dtype {
-        DataType::String | DataType::Categorical(_, _) => col(column),
-        _ => col(column).cast(DataType::String),
-    };
-    stored.eq(lit(value.to_string())).fill_null(lit(false))
+    crate::data::categories::as_name(column, Some(dtype))
+        .eq(lit(value.to_string()))
+        .fill_null(lit(false))
 }
 
 /// Whether a row has `value` in `column`. The remainder of a top N names no rows.

@@ -76,15 +76,6 @@ impl ProjectRows {
         self.table.column(column).ok()?.get(row).ok()
     }
 
-    /// The kept rows of `columns`, in the table's order (what the dashboard aggregates).
-    pub fn gather(&self, columns: &[String]) -> PolarsResult<DataFrame> {
-        let some = self.table.select(columns.iter().map(String::as_str))?;
-        match &self.rows {
-            None => Ok(some),
-            Some(rows) => some.take(rows),
-        }
-    }
-
     /// The projects gathered in the order of the list (for exports).
     pub fn in_order(&self) -> PolarsResult<DataFrame> {
         let listed: Option<IdxCa> = match (&self.rows, &self.order) {
@@ -200,7 +191,5 @@ mod tests {
         let listed = sorted.in_order().unwrap();
         let column = listed.column("title").unwrap().str().unwrap().clone();
         assert_eq!(column.iter().flatten().collect::<Vec<_>>(), ["c", "e", "b"]);
-        let some = p.gather(&["amount_granted".to_string()]).unwrap();
-        assert_eq!(some.shape(), (3, 1));
     }
 }
