@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::filters::Filters;
 use super::key::Key;
+use super::tally;
 use crate::data::schema::{Field, Kind, SOURCE, SOURCE_ROW};
 
 /// How many series a split keeps before putting the rest in [`Key::Other`].
@@ -600,10 +601,7 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
     order(&mut categories, spec.sort);
 
     let series = match &spec.split {
-        None => vec![ChartSeries {
-            key: None,
-            values: categories.iter().map(|c| c.value).collect(),
-        }],
+        None => vec![single_series(&categories)],
         Some(split) => split_series(
             bucket(lf, K, K_OTHER, &kept),
             schema,
@@ -612,6 +610,33 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
             &categories,
         )?,
     };
+    Ok(finish(
+        spec,
+        categories,
+        series,
+        total,
+        projects,
+        multi_valued,
+    ))
+}
+
+/// The one series of an unsplit chart.
+fn single_series(categories: &[Cell]) -> ChartSeries {
+    ChartSeries {
+        key: None,
+        values: categories.iter().map(|c| c.value).collect(),
+    }
+}
+
+/// The chart from its ordered categories and series (shares divided by the projects).
+fn finish(
+    spec: &ChartSpec,
+    categories: Vec<Cell>,
+    series: Vec<ChartSeries>,
+    total: f64,
+    projects: u64,
+    multi_valued: bool,
+) -> ChartData {
     let (series, total) = if spec.measure == Measure::Share {
         let of = projects.max(1) as f64;
         let shares = series
@@ -625,7 +650,7 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
     } else {
         (series, total)
     };
-    Ok(ChartData {
+    ChartData {
         spec: spec.clone(),
         counts: categories.iter().map(|c| c.count).collect(),
         categories: categories.into_iter().map(|c| c.key).collect(),
@@ -633,7 +658,126 @@ pub fn aggregate(table: LazyFrame, schema: &Schema, spec: &ChartSpec) -> PolarsR
         total,
         projects,
         multi_valued,
-    })
+    }
+}
+
+/// The amounts a chart may sum, each as one `Float64` chunk, read once for many charts.
+pub struct Sums {
+    amount: Float64Chunked,
+    granted: Option<Float64Chunked>,
+    spent: Option<Float64Chunked>,
+}
+
+impl Sums {
+    /// The amounts of `table` (granted, or spent when granted is unknown; each alone).
+    pub fn of(table: &DataFrame) -> PolarsResult<Sums> {
+        let amount = table
+            .clone()
+            .lazy()
+            .select([amount_expr().cast(DataType::Float64).alias(AMOUNT)])
+            .collect()?;
+        let read = |f: Field| {
+            table
+                .column(f.name())
+                .ok()
+                .map(tally::single_chunk)
+                .transpose()
+        };
+        Ok(Sums {
+            amount: tally::single_chunk(amount.column(AMOUNT)?)?,
+            granted: read(Field::AmountGranted)?,
+            spent: read(Field::AmountSpent)?,
+        })
+    }
+
+    /// Each project's amount (granted, or spent when granted is unknown).
+    pub fn amount(&self) -> Option<tally::Values<'_>> {
+        tally::Values::of(&self.amount)
+    }
+
+    /// The granted amounts, when the table has them.
+    pub fn granted(&self) -> Option<tally::Values<'_>> {
+        self.granted.as_ref().and_then(tally::Values::of)
+    }
+
+    /// The spent amounts, when the table has them.
+    pub fn spent(&self) -> Option<tally::Values<'_>> {
+        self.spent.as_ref().and_then(tally::Values::of)
+    }
+
+    /// What `measure` adds up per row (`None`: it counts rows); `Err(())` when it is not a sum.
+    fn values(&self, measure: Measure) -> Result<Option<tally::Values<'_>>, ()> {
+        let column = match measure {
+            Measure::Amount => Some(&self.amount),
+            Measure::Granted => Some(self.granted.as_ref().ok_or(())?),
+            Measure::Spent => Some(self.spent.as_ref().ok_or(())?),
+            Measure::Count | Measure::Share => None,
+            Measure::MeanGrant | Measure::MedianGrant => return Err(()),
+        };
+        match column {
+            Some(c) => tally::Values::of(c).map(Some).ok_or(()),
+            None => Ok(None),
+        }
+    }
+}
+
+/// [`aggregate`] over the `rows` of `table` by counting category codes ([`tally`]), with no
+/// group-by and no copy of the rows; `None` when the chart needs a group-by (a split, a mean or
+/// a median, a dimension not stored as categories).
+pub fn aggregate_tallied(
+    table: &DataFrame,
+    sums: &Sums,
+    rows: tally::Rows,
+    spec: &ChartSpec,
+) -> PolarsResult<Option<ChartData>> {
+    if spec.split.is_some() || spec.dimension == Dimension::Year {
+        return Ok(None);
+    }
+    let Ok(values) = sums.values(spec.measure) else {
+        return Ok(None);
+    };
+    let Ok(column) = table.column(&spec.dimension.column()) else {
+        return Ok(None);
+    };
+    let Some(counted) = tally::tally(column, values.as_ref(), rows)? else {
+        return Ok(None);
+    };
+    let counts_rows = values.is_none();
+    let measured = |b: tally::Bucket| if counts_rows { b.rows as f64 } else { b.sum() };
+    let all = tally::total(values.as_ref(), rows, table.height());
+    let missing = (counted.missing.rows > 0).then(|| Cell {
+        key: spec.dimension.missing_key(),
+        split: None,
+        value: measured(counted.missing),
+        count: counted.missing.rows,
+    });
+    let first: Vec<Cell> = counted
+        .named
+        .into_iter()
+        .map(|(name, b)| Cell {
+            key: Key::Value(name),
+            split: None,
+            value: measured(b),
+            count: b.rows,
+        })
+        .chain(missing)
+        .collect();
+    let totals: Vec<(Key, f64)> = first.iter().map(|c| (c.key.clone(), c.value)).collect();
+    let mut categories = match top_keys(&totals, spec.top_n) {
+        None => first,
+        Some(kept) => fold_others(first, &kept),
+    };
+    order(&mut categories, spec.sort);
+    let series = vec![single_series(&categories)];
+    let multi_valued = spec.dimension.is_multi_valued(table.schema());
+    Ok(Some(finish(
+        spec,
+        categories,
+        series,
+        measured(all),
+        all.rows,
+        multi_valued,
+    )))
 }
 
 /// One series per split value (the largest [`MAX_SERIES`], the rest together), aligned with
@@ -718,9 +862,88 @@ mod tests {
         polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap()
     }
 
+    /// The chart by the polars group-by; where the tally answers too, both must agree.
     fn run(spec: &ChartSpec) -> ChartData {
-        let t = table();
-        aggregate(t.clone().lazy(), t.schema(), spec).unwrap()
+        let t = crate::data::categories::categorise(table()).unwrap();
+        let grouped = aggregate(t.clone().lazy(), t.schema(), spec).unwrap();
+        let sums = Sums::of(&t).unwrap();
+        if let Some(tallied) = aggregate_tallied(&t, &sums, tally::Rows::All, spec).unwrap() {
+            assert_eq!(tallied, grouped, "tallied and grouped differ");
+        }
+        grouped
+    }
+
+    #[test]
+    fn the_tally_answers_like_the_group_by_over_kept_rows_and_lists() {
+        let rows = df!(
+            "programme" => [Some("A"), Some("A"), Some("B"), None, Some("D"), Some("B")],
+            "amount_granted" => [Some(100.0), None, Some(30.0), Some(20.0), Some(10.0), None],
+            "amount_spent" => [Some(90.0), Some(40.0), None, Some(5.0), None, None],
+        )
+        .unwrap();
+        let mut t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
+        let ages = Series::new(
+            "age_groups".into(),
+            [
+                Some(Series::new("".into(), ["Minori", "Età adulta"])),
+                Some(Series::new("".into(), Vec::<String>::new())),
+                None,
+                Some(Series::new("".into(), ["Età adulta"])),
+                Some(Series::new("".into(), ["Età senile", "Minori"])),
+                Some(Series::new("".into(), ["Minori"])),
+            ],
+        );
+        t.with_column(ages.into_column()).unwrap();
+        let t = crate::data::categories::categorise(t).unwrap();
+        let sums = Sums::of(&t).unwrap();
+        let kept = IdxCa::from_vec("i".into(), vec![0, 2, 3, 4]);
+        let keep = Series::new("k".into(), [true, false, true, true, true, false]);
+        let filtered = t.filter(keep.bool().unwrap()).unwrap();
+        let measures = [
+            Measure::Amount,
+            Measure::Granted,
+            Measure::Spent,
+            Measure::Count,
+            Measure::Share,
+        ];
+        let mut compared = 0;
+        for field in [Field::Programme, Field::AgeGroups] {
+            for measure in measures {
+                for top_n in [None, Some(1)] {
+                    for sort in [SortBy::Value, SortBy::Name] {
+                        let mut spec = ChartSpec::new(Dimension::Field(field), measure);
+                        spec.top_n = top_n;
+                        spec.sort = sort;
+                        for (rows, frame) in [
+                            (tally::Rows::All, &t),
+                            (tally::Rows::Only(&kept), &filtered),
+                        ] {
+                            let grouped =
+                                aggregate(frame.clone().lazy(), frame.schema(), &spec).unwrap();
+                            let tallied = aggregate_tallied(&t, &sums, rows, &spec)
+                                .unwrap()
+                                .expect("a category column is tallied");
+                            assert_eq!(tallied, grouped, "{spec:?}");
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(compared, 80);
+        let mut mean = ChartSpec::new(Dimension::Field(Field::Programme), Measure::MeanGrant);
+        assert!(
+            aggregate_tallied(&t, &sums, tally::Rows::All, &mean)
+                .unwrap()
+                .is_none()
+        );
+        mean.measure = Measure::Amount;
+        mean.split = Some(Dimension::Field(Field::AgeGroups));
+        assert!(
+            aggregate_tallied(&t, &sums, tally::Rows::All, &mean)
+                .unwrap()
+                .is_none()
+        );
     }
 
     fn values(keys: &[&str]) -> Vec<Key> {

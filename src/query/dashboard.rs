@@ -7,36 +7,21 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 
-use super::chart::{ChartData, ChartSpec, Dimension, Measure, aggregate, amount_expr};
+use super::chart::{ChartData, ChartSpec, Dimension, Measure, Sums, aggregate, aggregate_tallied};
 use super::compare::{
     ChartLabels, CompareSettings, Comparison, Metric, charts as compare_charts, compare,
     is_comparable,
 };
 use super::filters::Filters;
 use super::key::Key;
+pub use super::kpis::Kpis;
+use super::kpis::{kpis, kpis_of_rows, unreadable_among};
 use super::projects::ProjectRows;
+use super::tally::{Rows, tally};
 use super::territory::{self, TerritoryPoint};
-use super::yearly::{YearlySpend, planned_by_year};
+use super::yearly::{YearlySpend, planned_by_year, planned_by_year_of_rows};
 use crate::data::schema::Field;
 use crate::i18n::Lang;
-
-/// The headline numbers.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Kpis {
-    pub projects: u64,
-    pub all_projects: u64,
-    pub granted: f64,
-    pub spent: Option<f64>,
-    /// Spent ÷ granted over the projects where both are known.
-    pub spent_share: Option<f64>,
-    /// Distinct lead bodies; `None` when no source has a lead-body column.
-    pub lead_bodies: Option<u64>,
-    /// Distinct provinces; `None` when no source says where its projects are.
-    pub territories: Option<u64>,
-    pub median_grant: Option<f64>,
-    /// Shown projects whose amount could not be read (left out of the totals).
-    pub unreadable_amounts: u64,
-}
 
 /// Counts of projects per value of one filterable column.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,12 +98,26 @@ pub struct Choice {
 /// one on the field itself), largest first.
 fn compare_choices(
     masked: &Masked,
+    kept: Option<&IdxCa>,
     filtered: &LazyFrame,
     by: &Dimension,
 ) -> PolarsResult<Vec<Choice>> {
     let column = by.column();
     if masked.table.schema().get(column.as_str()).is_none() {
         return Ok(Vec::new());
+    }
+    let choice = |name: String, n: u64| Choice {
+        folded: super::values::fold(&name),
+        name,
+        projects: n,
+    };
+    if !by.is_multi_valued(masked.table.schema())
+        && let Some(counts) = tallied_counts(masked, kept, &column)?
+    {
+        return Ok(counts
+            .into_iter()
+            .filter_map(|(name, n)| Some(choice(name?, n)))
+            .collect());
     }
     let counts = masked
         .rows_but(column.as_str(), filtered)
@@ -137,14 +136,7 @@ fn compare_choices(
     Ok(names
         .iter()
         .zip(ns.iter())
-        .filter_map(|(k, n)| {
-            let name = k?.to_string();
-            Some(Choice {
-                folded: super::values::fold(&name),
-                name,
-                projects: n.unwrap_or(0),
-            })
-        })
+        .filter_map(|(k, n)| Some(choice(k?.to_string(), n.unwrap_or(0))))
         .collect())
 }
 
@@ -213,85 +205,6 @@ pub struct Dashboard {
     pub parts: PartTimes,
 }
 
-/// Whether any row of the table has a value in `field`.
-fn has_values(table: &DataFrame, field: Field) -> bool {
-    table
-        .column(field.name())
-        .is_ok_and(|c| c.null_count() < c.len())
-}
-
-fn kpis(
-    table: &DataFrame,
-    filtered: &LazyFrame,
-    unreadable: &std::collections::BTreeSet<(String, u32)>,
-) -> PolarsResult<Kpis> {
-    let all_projects = table.height() as u64;
-    let unreadable_amounts = if unreadable.is_empty() {
-        0
-    } else {
-        let n = filtered
-            .clone()
-            .filter(crate::query::filters::rows_condition(unreadable))
-            .select([len().cast(DataType::UInt64)])
-            .collect()?;
-        n.columns()[0].u64()?.get(0).unwrap_or(0)
-    };
-    let granted = col(Field::AmountGranted.name());
-    let spent = col(Field::AmountSpent.name());
-    let both = granted
-        .clone()
-        .is_not_null()
-        .and(spent.clone().is_not_null());
-    let row = filtered
-        .clone()
-        .select([
-            len().cast(DataType::UInt64).alias("projects"),
-            amount_expr().sum().alias("granted"),
-            spent.clone().sum().alias("spent"),
-            spent
-                .clone()
-                .count()
-                .cast(DataType::UInt64)
-                .alias("spent_n"),
-            spent.clone().filter(both.clone()).sum().alias("spent_both"),
-            granted.clone().filter(both).sum().alias("granted_both"),
-            col(Field::LeadBody.name())
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::UInt64)
-                .alias("bodies"),
-            col(Field::Province.name())
-                .drop_nulls()
-                .n_unique()
-                .cast(DataType::UInt64)
-                .alias("territories"),
-            amount_expr().median().alias("median"),
-        ])
-        .collect()?;
-    let f = |name: &str| -> PolarsResult<Option<f64>> {
-        Ok(row.column(name)?.cast(&DataType::Float64)?.f64()?.get(0))
-    };
-    let u = |name: &str| -> PolarsResult<u64> { Ok(row.column(name)?.u64()?.get(0).unwrap_or(0)) };
-    let spent_n = u("spent_n")?;
-    let granted_both = f("granted_both")?.unwrap_or(0.0);
-    Ok(Kpis {
-        projects: u("projects")?,
-        all_projects,
-        granted: f("granted")?.unwrap_or(0.0),
-        spent: if spent_n > 0 { f("spent")? } else { None },
-        spent_share: (granted_both > 0.0)
-            .then(|| f("spent_both").ok().flatten().unwrap_or(0.0) / granted_both),
-        lead_bodies: has_values(table, Field::LeadBody)
-            .then(|| u("bodies"))
-            .transpose()?,
-        territories: has_values(table, Field::Province)
-            .then(|| u("territories"))
-            .transpose()?,
-        median_grant: f("median")?,
-        unreadable_amounts,
-    })
-}
-
 /// The table with one boolean column per active filter condition (`__m0`, `__m1`, …), each
 /// evaluated once, and the key of each condition.
 struct Masked {
@@ -350,9 +263,10 @@ impl Masked {
             .reduce(|a, b| a.and(b))
     }
 
-    /// The rows passing every condition, in the table's order; `None` when nothing filters.
-    fn kept_rows(&self) -> PolarsResult<Option<IdxCa>> {
-        let Some(mask) = self.mask(None) else {
+    /// The rows passing every condition but the one on `except` (every condition when `None`),
+    /// in the table's order; `None` when nothing filters them.
+    fn kept_rows(&self, except: Option<&str>) -> PolarsResult<Option<IdxCa>> {
+        let Some(mask) = self.mask(except) else {
             return Ok(None);
         };
         let kept = self
@@ -440,19 +354,26 @@ fn facet_of(counts: &DataFrame, field: Field) -> PolarsResult<Facet> {
     })
 }
 
-/// Every facet the filters changed, counted in one run of polars (the queries run side by side
-/// and share their common parts); the others are taken from `known`.
+/// Every facet the filters changed: tallied when its column is stored as categories, the others
+/// counted by polars in one run (side by side, sharing their common parts); the rest are taken
+/// from `known`.
 fn facets(
     masked: &Masked,
+    kept: Option<&IdxCa>,
     filtered: &LazyFrame,
     filters: &Filters,
     known: &dyn Fn(Field, &Filters) -> Option<Facet>,
 ) -> PolarsResult<Vec<Facet>> {
     let mut facets: Vec<Option<Facet>> = FACETS.iter().map(|f| known(*f, filters)).collect();
+    for (slot, field) in facets.iter_mut().zip(FACETS) {
+        if slot.is_none() {
+            *slot = tallied_facet(masked, kept, field)?;
+        }
+    }
     let todo: Vec<Field> = FACETS
         .iter()
         .zip(&facets)
-        .filter(|(_, known)| known.is_none())
+        .filter(|(_, done)| done.is_none())
         .map(|(f, _)| *f)
         .collect();
     let plans = todo
@@ -460,12 +381,71 @@ fn facets(
         .map(|f| facet_query(masked, filtered, *f).logical_plan)
         .collect();
     let counts = LazyFrame::collect_all_with_engine(plans, Engine::Auto, OptFlags::default())?;
-    let mut fresh = todo.iter().zip(&counts);
+    let mut counted = todo.iter().zip(&counts);
     for slot in facets.iter_mut().filter(|f| f.is_none()) {
-        let (field, counts) = fresh.next().expect("one result per query");
+        let (field, counts) = counted.next().expect("one result per query");
         *slot = Some(facet_of(counts, *field)?);
     }
     Ok(facets.into_iter().flatten().collect())
+}
+
+/// The facet of `field` by counting its category codes over the rows the other filters keep
+/// ([`tally`]), ordered as [`facet_query`] orders them; `None` when the column is not stored as
+/// categories (or absent).
+fn tallied_facet(
+    masked: &Masked,
+    kept: Option<&IdxCa>,
+    field: Field,
+) -> PolarsResult<Option<Facet>> {
+    Ok(
+        tallied_counts(masked, kept, field.name())?.map(|values| Facet {
+            column: field.name().to_string(),
+            values: values
+                .into_iter()
+                .map(|(k, n)| (k.map(Key::value).unwrap_or(Key::Missing), n))
+                .collect(),
+        }),
+    )
+}
+
+/// A value (`None`: none) and its projects.
+type Counted = (Option<String>, u64);
+
+/// The projects per value of `column` (`None`: without one) among the rows every filter but
+/// the one on `column` keeps, most first, ties by name with the missing before the names;
+/// `None` when the column is not stored as categories (or absent).
+fn tallied_counts(
+    masked: &Masked,
+    kept: Option<&IdxCa>,
+    column: &str,
+) -> PolarsResult<Option<Vec<Counted>>> {
+    let Ok(values) = masked.table.column(column) else {
+        return Ok(None);
+    };
+    let own = masked.keys.iter().any(|k| k == column);
+    let others = if own {
+        masked.kept_rows(Some(column))?
+    } else {
+        None
+    };
+    let rows = match (own, &others) {
+        (true, Some(rows)) => Rows::Only(rows),
+        (true, None) => Rows::All,
+        (false, _) => kept.map(Rows::Only).unwrap_or(Rows::All),
+    };
+    let Some(counted) = tally(values, None, rows)? else {
+        return Ok(None);
+    };
+    let mut counts: Vec<Counted> = counted
+        .named
+        .into_iter()
+        .map(|(name, b)| (Some(name), b.rows))
+        .collect();
+    if counted.missing.rows > 0 {
+        counts.push((None, counted.missing.rows));
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(Some(counts))
 }
 
 /// The programmes of a table, largest amount first: the order colours are assigned in, so a
@@ -631,46 +611,83 @@ pub fn compute_with(
         });
     }
     let masked = t.time("filter masks", || Masked::new(table, &request.filters))?;
+    let kept = t.time("kept rows", || match reuse.earlier {
+        Some(d) if same => Ok(d.projects.kept().cloned()),
+        _ => masked.kept_rows(None),
+    })?;
+    let rows = kept.as_ref().map(Rows::Only).unwrap_or(Rows::All);
     let projects = t.time("filtered projects", || match reuse.earlier {
         Some(d) if reuse.projects_in_order => Ok(d.projects.clone()),
         Some(d) => d.projects.sorted(&request.sort),
-        None => ProjectRows::new(table.clone(), masked.kept_rows()?, &request.sort),
+        None => ProjectRows::new(table.clone(), kept.clone(), &request.sort),
     })?;
-    let filtered = t
-        .time("filtered columns", || {
-            masked
-                .rows(None)
-                .select(
-                    aggregated_columns(table, request)
-                        .iter()
-                        .map(|c| col(c.as_str()))
-                        .collect::<Vec<_>>(),
-                )
-                .collect()
-        })?
-        .lazy();
+    // The filtered rows, for the parts polars groups: each reads only its own columns.
+    let filtered = masked.rows(None).select(
+        aggregated_columns(table, request)
+            .iter()
+            .map(|c| col(c.as_str()))
+            .collect::<Vec<_>>(),
+    );
+    // The amounts, read once when a part first needs them (`None`: left to polars).
+    let amounts = std::cell::OnceCell::new();
+    let sums = || amounts.get_or_init(|| Sums::of(table).ok()).as_ref();
+    let aggregate_spec = |spec: &ChartSpec| -> PolarsResult<ChartData> {
+        if let Some(sums) = sums()
+            && let Some(chart) = aggregate_tallied(table, sums, rows, spec)?
+        {
+            return Ok(chart);
+        }
+        aggregate(filtered.clone(), schema, spec)
+    };
     let chart = |dimension: Dimension, measure: Measure| {
-        aggregate(
-            filtered.clone(),
-            schema,
-            &ChartSpec::new(dimension, measure),
-        )
+        aggregate_spec(&ChartSpec::new(dimension, measure))
     };
     let target = Dimension::Field(request.target_dimension);
     let (municipality_points, unplaced_municipalities) =
-        t.time("municipalities", || match reuse.earlier {
-            Some(d) if same => Ok((d.municipalities.clone(), d.unplaced_municipalities)),
-            _ => territory::municipalities(&filtered, schema)
-                .map(|(points, unplaced)| (std::sync::Arc::new(points), unplaced)),
+        t.time("municipalities", || -> PolarsResult<_> {
+            match reuse.earlier {
+                Some(d) if same => Ok((d.municipalities.clone(), d.unplaced_municipalities)),
+                _ => {
+                    let tallied = match sums().and_then(Sums::amount) {
+                        Some(amounts) => territory::municipalities_of_rows(table, &amounts, rows)?,
+                        None => None,
+                    };
+                    let (points, unplaced) = match tallied {
+                        Some(found) => found,
+                        None => territory::municipalities(&filtered, schema)?,
+                    };
+                    Ok((std::sync::Arc::new(points), unplaced))
+                }
+            }
         })?;
     let yearly = t.time("years", || {
-        reuse.or_compute(same, |d| &d.yearly, || planned_by_year(filtered.clone()))
+        reuse.or_compute(
+            same,
+            |d| &d.yearly,
+            || {
+                if let Some(amounts) = sums().and_then(Sums::amount)
+                    && let Some(years) = planned_by_year_of_rows(table, &amounts, rows)?
+                {
+                    return Ok(years);
+                }
+                planned_by_year(filtered.clone())
+            },
+        )
     })?;
     let kpis = t.time("kpis", || {
         reuse.or_compute(
             same,
             |d| &d.kpis,
-            || kpis(table, &filtered, &request.unreadable_amounts),
+            || {
+                let unreadable = &request.unreadable_amounts;
+                if let Some(sums) = sums()
+                    && let Some(k) =
+                        kpis_of_rows(table, sums, rows, unreadable_among(&filtered, unreadable)?)?
+                {
+                    return Ok(k);
+                }
+                kpis(table, &filtered, unreadable)
+            },
         )
     })?;
     let by_programme = t.time("chart: programme", || {
@@ -698,21 +715,38 @@ pub fn compute_with(
         reuse.or_compute(
             reuse.explore,
             |d| &d.explore,
-            || aggregate(filtered.clone(), schema, &request.explore),
+            || aggregate_spec(&request.explore),
         )
     })?;
     let facets = t.time("facets", || {
         reuse.or_compute(
             same,
             |d| &d.facets,
-            || facets(&masked, &filtered, &request.filters, known.facet),
+            || {
+                facets(
+                    &masked,
+                    kept.as_ref(),
+                    &filtered,
+                    &request.filters,
+                    known.facet,
+                )
+            },
         )
     })?;
     let territory = t.time("provinces", || {
         reuse.or_compute(
             same,
             |d| &d.territory,
-            || territory::provinces(&filtered).map(std::sync::Arc::new),
+            || {
+                let tallied = match sums().and_then(Sums::amount) {
+                    Some(amounts) => territory::provinces_of_rows(table, &amounts, rows)?,
+                    None => None,
+                };
+                match tallied {
+                    Some(points) => Ok(std::sync::Arc::new(points)),
+                    None => territory::provinces(&filtered).map(std::sync::Arc::new),
+                }
+            },
         )
     })?;
     let by_municipality = t.time("chart: municipality", || {
@@ -740,7 +774,7 @@ pub fn compute_with(
         reuse.or_compute(
             reuse.compare_choices,
             |d| &d.compare_choices,
-            || compare_choices(&masked, &filtered, &request.compare.by),
+            || compare_choices(&masked, kept.as_ref(), &filtered, &request.compare.by),
         )
     })?;
     Ok(Dashboard {
@@ -817,6 +851,44 @@ mod tests {
         assert_eq!(torino.projects, 10);
         assert!((torino.lat - 45.07).abs() < 0.1);
         assert_eq!(year_bounds(&d.table), Some((2015, 2022)));
+    }
+
+    /// Filter counts and comparison choices counted by category codes are the counts polars
+    /// groups from the same names as text.
+    #[test]
+    fn counts_by_codes_are_the_counts_of_the_names_as_text() {
+        let d = sample::load().unwrap();
+        let mut request = Request::default();
+        request
+            .filters
+            .toggle("programme", Key::value("WeCaRe Misura 1"));
+        request.filters.toggle("province", Key::value("Torino"));
+        request.compare.by = Dimension::Field(Field::LeadBody);
+        let as_text = d
+            .table
+            .clone()
+            .lazy()
+            .with_columns(
+                FACETS
+                    .iter()
+                    .map(|f| {
+                        let dtype = d.table.schema().get(f.name()).unwrap().clone();
+                        col(f.name()).cast(crate::data::categories::as_text(&dtype))
+                    })
+                    .collect::<Vec<_>>(),
+            )
+            .collect()
+            .unwrap();
+        assert_eq!(
+            as_text.column("lead_body").unwrap().dtype(),
+            &DataType::String
+        );
+        let coded = compute(&d.table, &request).unwrap();
+        let grouped = compute(&as_text, &request).unwrap();
+        assert_eq!(coded.facets, grouped.facets);
+        assert!(coded.facets.iter().all(|f| !f.values.is_empty()));
+        assert_eq!(coded.compare_choices, grouped.compare_choices);
+        assert!(!coded.compare_choices.is_empty());
     }
 
     /// The aggregates read only some columns of the filtered rows; a chart by one left out

@@ -44,6 +44,11 @@ impl ProjectRows {
         &self.table
     }
 
+    /// The rows the filters keep, in the table's order; `None` for every row.
+    pub fn kept(&self) -> Option<&IdxCa> {
+        self.rows.as_ref()
+    }
+
     pub fn height(&self) -> usize {
         match &self.rows {
             None => self.table.height(),

@@ -5,6 +5,7 @@
 use polars::prelude::*;
 
 use super::chart::amount_expr;
+use super::tally::{Bucket, Rows, Values, tally, tally_within};
 use crate::data::reference;
 use crate::data::schema::Field;
 
@@ -94,18 +95,46 @@ fn by_amount() -> SortMultipleOptions {
 
 /// Bubbles per province, on the capital's coordinates, largest amount first.
 pub fn provinces(filtered: &LazyFrame) -> PolarsResult<Vec<TerritoryPoint>> {
+    let grouped = filtered
+        .clone()
+        .filter(col(Field::Province.name()).is_not_null())
+        .group_by([col(Field::Province.name()).alias("__name")])
+        .agg(amount_and_projects())
+        .with_column(col("__name").cast(DataType::String));
+    place_provinces(grouped)
+}
+
+/// [`provinces`] over the `rows` of `table`, counted by the provinces' codes ([`tally`]);
+/// `None` when the provinces are not stored as categories.
+pub fn provinces_of_rows(
+    table: &DataFrame,
+    amounts: &Values,
+    rows: Rows,
+) -> PolarsResult<Option<Vec<TerritoryPoint>>> {
+    let Ok(column) = table.column(Field::Province.name()) else {
+        return Ok(None);
+    };
+    let Some(counted) = tally(column, Some(amounts), rows)? else {
+        return Ok(None);
+    };
+    let (names, buckets): (Vec<String>, Vec<Bucket>) = counted.named.into_iter().unzip();
+    let grouped = df!(
+        "__name" => names,
+        "amount" => buckets.iter().map(Bucket::sum).collect::<Vec<f64>>(),
+        "projects" => buckets.iter().map(|b| b.rows).collect::<Vec<u64>>(),
+    )?;
+    place_provinces(grouped.lazy()).map(Some)
+}
+
+/// The province bubbles from the amount and projects per province name (`__name`).
+fn place_provinces(grouped: LazyFrame) -> PolarsResult<Vec<TerritoryPoint>> {
     let coords = reference::provinces().clone().lazy().select([
         col("province").alias("__name"),
         col("region").alias("__region"),
         col("lat"),
         col("lon"),
     ]);
-    let frame = filtered
-        .clone()
-        .filter(col(Field::Province.name()).is_not_null())
-        .group_by([col(Field::Province.name()).alias("__name")])
-        .agg(amount_and_projects())
-        .with_column(col("__name").cast(DataType::String))
+    let frame = grouped
         .join(
             coords,
             [col("__name")],
@@ -134,6 +163,61 @@ pub fn municipalities(
     if schema.get(Field::Municipality.name()).is_none() {
         return Ok((Vec::new(), 0));
     }
+    let grouped = filtered
+        .clone()
+        .filter(col(Field::Municipality.name()).is_not_null())
+        .group_by([
+            stored(Field::Municipality).alias("__name"),
+            stored(Field::Province).alias("__province"),
+            stored(Field::Region).alias("__region"),
+        ])
+        .agg(amount_and_projects())
+        .with_columns(["__name", "__province", "__region"].map(|c| col(c).cast(DataType::String)));
+    place_municipalities(grouped)
+}
+
+/// [`municipalities`] over the `rows` of `table`, counted by the codes of each municipality
+/// within its province and region ([`tally_within`]); `None` when those columns are not all
+/// stored as categories.
+pub fn municipalities_of_rows(
+    table: &DataFrame,
+    amounts: &Values,
+    rows: Rows,
+) -> PolarsResult<Option<(Vec<TerritoryPoint>, u64)>> {
+    let column = |f: Field| table.column(f.name()).ok();
+    let (Some(town), Some(province), Some(region)) = (
+        column(Field::Municipality),
+        column(Field::Province),
+        column(Field::Region),
+    ) else {
+        return Ok(None);
+    };
+    let Some(counted) = tally_within(town, &[province, region], Some(amounts), rows)? else {
+        return Ok(None);
+    };
+    let mut names = Vec::with_capacity(counted.len());
+    let (mut provinces, mut regions) = (Vec::new(), Vec::new());
+    let (mut amount, mut projects) = (Vec::new(), Vec::new());
+    for (name, parents, bucket) in counted {
+        names.push(name);
+        provinces.push(parents.first().cloned().flatten());
+        regions.push(parents.get(1).cloned().flatten());
+        amount.push(bucket.sum());
+        projects.push(bucket.rows);
+    }
+    let grouped = df!(
+        "__name" => names,
+        "__province" => provinces,
+        "__region" => regions,
+        "amount" => amount,
+        "projects" => projects,
+    )?;
+    place_municipalities(grouped.lazy()).map(Some)
+}
+
+/// The municipality bubbles from the amount and projects per municipality, province and region
+/// names (`__name`, `__province`, `__region`), and how many names could not be placed.
+fn place_municipalities(grouped: LazyFrame) -> PolarsResult<(Vec<TerritoryPoint>, u64)> {
     let sigla = reference::provinces()
         .clone()
         .lazy()
@@ -148,16 +232,7 @@ pub fn municipalities(
             col("lon").alias("__lon_any"),
         ]);
     let left = || JoinArgs::new(JoinType::Left);
-    let frame = filtered
-        .clone()
-        .filter(col(Field::Municipality.name()).is_not_null())
-        .group_by([
-            stored(Field::Municipality).alias("__name"),
-            stored(Field::Province).alias("__province"),
-            stored(Field::Region).alias("__region"),
-        ])
-        .agg(amount_and_projects())
-        .with_columns(["__name", "__province", "__region"].map(|c| col(c).cast(DataType::String)))
+    let frame = grouped
         .with_column(reference::territory_key(col("__name")).alias("__key"))
         .join(sigla, [col("__province")], [col("__province")], left())
         .join(
@@ -190,6 +265,32 @@ mod tests {
     use super::*;
     use crate::data::sample;
     use crate::query::dashboard::{Request, compute};
+
+    /// The bubbles counted by codes over kept rows are the bubbles polars groups.
+    #[test]
+    fn tallied_bubbles_are_the_grouped_bubbles() {
+        let table = sample::load().unwrap().table;
+        let sums = crate::query::chart::Sums::of(&table).unwrap();
+        let amounts = sums.amount().unwrap();
+        let every_third: Vec<u32> = (0..table.height() as u32).step_by(3).collect();
+        let kept = IdxCa::from_vec("".into(), every_third);
+        for (rows, frame) in [
+            (Rows::All, table.clone()),
+            (Rows::Only(&kept), table.take(&kept).unwrap()),
+        ] {
+            let lf = frame.clone().lazy();
+            let grouped = provinces(&lf).unwrap();
+            let tallied = provinces_of_rows(&table, &amounts, rows).unwrap().unwrap();
+            assert!(!grouped.is_empty());
+            assert_eq!(tallied, grouped);
+            let grouped = municipalities(&lf, frame.schema()).unwrap();
+            let tallied = municipalities_of_rows(&table, &amounts, rows)
+                .unwrap()
+                .unwrap();
+            assert!(!grouped.0.is_empty());
+            assert_eq!(tallied, grouped);
+        }
+    }
 
     #[test]
     fn municipalities_are_placed_on_their_coordinates() {

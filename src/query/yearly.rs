@@ -3,8 +3,10 @@
 //! 2020 and a quarter in 2021. Projects without usable dates are summed in a visible bucket.
 
 use polars::prelude::*;
+use polars_arrow::array::Array;
 
 use super::chart::amount_expr;
+use super::tally::{Rows, Values};
 use crate::data::schema::Field;
 
 /// The longest period, in years, spread over the calendar.
@@ -104,6 +106,29 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
         .lazy();
     let starts = per_day(&rows, "__from")?;
     let ends = per_day(&rows, "__to")?;
+    let u64_of =
+        |name: &str| -> PolarsResult<u64> { Ok(summary.column(name)?.u64()?.get(0).unwrap_or(0)) };
+    Ok(walk(
+        &starts,
+        &ends,
+        Undated {
+            amount: summary.column("a")?.f64()?.get(0).unwrap_or(0.0),
+            projects: u64_of("n")?,
+            all_projects: u64_of("all")?,
+        },
+    ))
+}
+
+/// What the calendar walk does not place: the undated projects, and how many there are in all.
+struct Undated {
+    amount: f64,
+    projects: u64,
+    all_projects: u64,
+}
+
+/// The years from the daily amounts and projects starting and ending on each day (day numbers
+/// ascending): walking the calendar once, adding what starts and removing what ended.
+fn walk(starts: &[(i64, f64, u64)], ends: &[(i64, f64, u64)], undated: Undated) -> YearlySpend {
     let (mut years, mut amounts, mut projects) = (Vec::new(), Vec::new(), Vec::new());
     if let (Some(first), Some(last)) = (starts.first(), ends.last()) {
         let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
@@ -163,14 +188,110 @@ pub fn planned_by_year(table: LazyFrame) -> PolarsResult<YearlySpend> {
             projects.push(active);
         }
     }
-    Ok(YearlySpend {
+    YearlySpend {
         years,
         amounts,
         projects,
-        undated_amount: summary.column("a")?.f64()?.get(0).unwrap_or(0.0),
-        undated_projects: summary.column("n")?.u64()?.get(0).unwrap_or(0),
-        all_projects: summary.column("all")?.u64()?.get(0).unwrap_or(0),
-    })
+        undated_amount: undated.amount,
+        undated_projects: undated.projects,
+        all_projects: undated.all_projects,
+    }
+}
+
+/// The longest calendar, in days, [`planned_by_year_of_rows`] lays out as arrays.
+const MAX_CALENDAR_DAYS: i64 = 400 * 366;
+
+/// [`planned_by_year`] over the `rows` of `table`, reading its date columns and `amounts` (one
+/// per row) directly: the daily amounts and the projects starting and ending each day are added
+/// into arrays indexed by day, with no group-by and no copy of the rows. `None` when the table
+/// has no date columns or its dates span more than four centuries (left to polars).
+pub fn planned_by_year_of_rows(
+    table: &DataFrame,
+    amounts: &Values,
+    rows: Rows,
+) -> PolarsResult<Option<YearlySpend>> {
+    let day_numbers = |f: Field| -> PolarsResult<Option<Int32Chunked>> {
+        let Ok(column) = table.column(f.name()) else {
+            return Ok(None);
+        };
+        if column.dtype() != &DataType::Date {
+            return Ok(None);
+        }
+        let days = column.cast(&DataType::Int32)?;
+        Ok(Some(days.i32()?.rechunk().into_owned()))
+    };
+    let (Some(start), Some(end)) = (day_numbers(Field::StartDate)?, day_numbers(Field::EndDate)?)
+    else {
+        return Ok(None);
+    };
+    let (Some(start), Some(end)) = (start.downcast_iter().next(), end.downcast_iter().next())
+    else {
+        return Ok(Some(walk(&[], &[], Undated::none())));
+    };
+    let day = |arr: &polars_arrow::array::PrimitiveArray<i32>, row: usize| {
+        arr.is_valid(row).then(|| arr.value(row) as i64)
+    };
+    // The span of each row: from its start to its end (its start when it has no end).
+    let span = |row: usize| -> Option<(i64, i64)> {
+        let from = day(start, row)?;
+        let to = day(end, row).unwrap_or(from);
+        (to >= from && to - from <= MAX_SPAN_DAYS).then_some((from, to))
+    };
+    let height = table.height();
+    let mut undated = Undated::none();
+    let (mut first, mut last) = (i64::MAX, i64::MIN);
+    rows.for_each(height, |row| {
+        undated.all_projects += 1;
+        match span(row) {
+            Some((from, to)) => {
+                first = first.min(from);
+                last = last.max(to);
+            }
+            None => {
+                undated.projects += 1;
+                undated.amount += amounts.get(row).unwrap_or(0.0);
+            }
+        }
+    });
+    if first > last {
+        return Ok(Some(walk(&[], &[], undated)));
+    }
+    if last - first > MAX_CALENDAR_DAYS {
+        return Ok(None);
+    }
+    let length = (last - first + 1) as usize;
+    let (mut starts, mut ends) = (vec![(0.0, 0u64); length], vec![(0.0, 0u64); length]);
+    rows.for_each(height, |row| {
+        if let Some((from, to)) = span(row) {
+            let per_day = amounts.get(row).unwrap_or(0.0) / (to - from + 1) as f64;
+            let (s, e) = (
+                &mut starts[(from - first) as usize],
+                &mut ends[(to - first) as usize],
+            );
+            s.0 += per_day;
+            s.1 += 1;
+            e.0 += per_day;
+            e.1 += 1;
+        }
+    });
+    let listed = |days: Vec<(f64, u64)>| -> Vec<(i64, f64, u64)> {
+        days.into_iter()
+            .enumerate()
+            .filter(|(_, (_, n))| *n > 0)
+            .map(|(i, (sum, n))| (first + i as i64, sum, n))
+            .collect()
+    };
+    Ok(Some(walk(&listed(starts), &listed(ends), undated)))
+}
+
+impl Undated {
+    fn none() -> Undated {
+        Undated {
+            amount: 0.0,
+            projects: 0,
+            all_projects: 0,
+        }
+    }
 }
 
 impl YearlySpend {
@@ -213,6 +334,77 @@ mod tests {
 
     use crate::data::schema::empty_table;
     use chrono::NaiveDate;
+    use proptest::prelude::*;
+
+    /// The years by the polars group-bys; the arrays over the rows must give the same, over all
+    /// the rows and over every other row.
+    fn both_ways(t: DataFrame) -> YearlySpend {
+        let grouped = planned_by_year(t.clone().lazy()).unwrap();
+        let amounts = t
+            .clone()
+            .lazy()
+            .select([amount_expr().cast(DataType::Float64)])
+            .collect()
+            .unwrap();
+        let amounts = crate::query::tally::single_chunk(&amounts.columns()[0]).unwrap();
+        let values = Values::of(&amounts).unwrap();
+        let arrays = planned_by_year_of_rows(&t, &values, Rows::All)
+            .unwrap()
+            .expect("dates within four centuries");
+        assert_close(&arrays, &grouped);
+        let every_other: Vec<u32> = (0..t.height() as u32).step_by(2).collect();
+        let kept = IdxCa::from_vec("".into(), every_other);
+        let arrays = planned_by_year_of_rows(&t, &values, Rows::Only(&kept))
+            .unwrap()
+            .expect("dates within four centuries");
+        let grouped_kept = planned_by_year(t.take(&kept).unwrap().lazy()).unwrap();
+        assert_close(&arrays, &grouped_kept);
+        grouped
+    }
+
+    fn assert_close(a: &YearlySpend, b: &YearlySpend) {
+        let near = |x: f64, y: f64| (x - y).abs() <= 1e-6 * (1.0 + x.abs().max(y.abs()));
+        assert_eq!(a.years, b.years);
+        assert_eq!(a.projects, b.projects);
+        assert_eq!(a.undated_projects, b.undated_projects);
+        assert_eq!(a.all_projects, b.all_projects);
+        assert!(near(a.undated_amount, b.undated_amount), "{a:?} {b:?}");
+        assert!(
+            a.amounts.iter().zip(&b.amounts).all(|(x, y)| near(*x, *y)),
+            "{a:?} {b:?}"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn the_arrays_over_the_rows_give_the_years_polars_gives(
+            rows in prop::collection::vec(
+                (
+                    prop::option::of(0.0f64..1e6),
+                    prop::option::of(7000i32..12000),
+                    prop::option::of(-400i32..3000),
+                ),
+                0..40,
+            )
+        ) {
+            let date = |d: i32| chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap()
+                + chrono::TimeDelta::days(d as i64);
+            let starts: Vec<Option<NaiveDate>> = rows.iter().map(|r| r.1.map(date)).collect();
+            let ends: Vec<Option<NaiveDate>> = rows
+                .iter()
+                .map(|r| r.1.zip(r.2).map(|(s, len)| date(s + len)))
+                .collect();
+            let amounts: Vec<Option<f64>> = rows.iter().map(|r| r.0).collect();
+            let frame = df!(
+                "amount_granted" => amounts,
+                "start_date" => starts,
+                "end_date" => ends,
+            )
+            .unwrap();
+            let t = polars::functions::concat_df_diagonal(&[empty_table(), frame]).unwrap();
+            both_ways(t);
+        }
+    }
 
     #[test]
     fn amounts_are_spread_over_active_days() {
@@ -225,7 +417,7 @@ mod tests {
         )
         .unwrap();
         let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
-        let y = planned_by_year(t.lazy()).unwrap();
+        let y = both_ways(t);
         assert_eq!(y.years, vec![2019, 2020, 2021]);
         let expected = [
             73_100.0 * 184.0 / 731.0,
@@ -288,7 +480,7 @@ mod tests {
         )
         .unwrap();
         let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
-        let y = planned_by_year(t.lazy()).unwrap();
+        let y = both_ways(t);
         assert_eq!(y.years, expected.keys().copied().collect::<Vec<_>>());
         for (i, (year, (amount, n))) in expected.iter().enumerate() {
             assert!(
@@ -311,7 +503,7 @@ mod tests {
         )
         .unwrap();
         let t = polars::functions::concat_df_diagonal(&[empty_table(), rows]).unwrap();
-        let y = planned_by_year(t.lazy()).unwrap();
+        let y = both_ways(t);
         assert_eq!(y.years, vec![2020]);
         assert_eq!(y.undated_amount, 9_000.0);
         assert_eq!(y.undated_projects, 1);
