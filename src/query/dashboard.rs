@@ -869,11 +869,10 @@ mod tests {
             .clone()
             .lazy()
             .with_columns(
-                FACETS
-                    .iter()
-                    .map(|f| {
-                        let dtype = d.table.schema().get(f.name()).unwrap().clone();
-                        col(f.name()).cast(crate::data::categories::as_text(&dtype))
+                Field::columns()
+                    .filter_map(|f| {
+                        let dtype = d.table.schema().get(f.name())?.clone();
+                        Some(col(f.name()).cast(crate::data::categories::as_text(&dtype)))
                     })
                     .collect::<Vec<_>>(),
             )
@@ -889,6 +888,56 @@ mod tests {
         assert!(coded.facets.iter().all(|f| !f.values.is_empty()));
         assert_eq!(coded.compare_choices, grouped.compare_choices);
         assert!(!coded.compare_choices.is_empty());
+        // Every other part too: counted by codes over the kept rows, grouped by polars over
+        // the names as text.
+        let near = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
+        let (k, g) = (&coded.kpis, &grouped.kpis);
+        assert_eq!(
+            (k.projects, k.lead_bodies, k.territories),
+            (g.projects, g.lead_bodies, g.territories)
+        );
+        assert!(near(k.granted, g.granted) && k.projects > 0);
+        assert!(near(k.median_grant.unwrap(), g.median_grant.unwrap()));
+        assert!(near(k.spent_share.unwrap(), g.spent_share.unwrap()));
+        let charts = |d: &Dashboard| {
+            [
+                d.by_programme.clone(),
+                d.by_province.clone(),
+                d.by_target.clone(),
+                d.by_municipality.clone(),
+                d.explore.clone(),
+            ]
+        };
+        for (a, b) in charts(&coded).iter().zip(charts(&grouped).iter()) {
+            assert_eq!((&a.categories, &a.counts), (&b.categories, &b.counts));
+            assert!(!a.categories.is_empty());
+            assert_eq!(a.projects, b.projects);
+            assert!(near(a.total, b.total));
+            let (va, vb) = (&a.series[0].values, &b.series[0].values);
+            assert!(
+                va.iter().zip(vb).all(|(x, y)| near(*x, *y)),
+                "{va:?} {vb:?}"
+            );
+        }
+        let bubbles = |p: &[territory::TerritoryPoint]| {
+            p.iter()
+                .map(|b| (b.name.clone(), b.context.clone(), b.projects, b.amount))
+                .collect::<Vec<_>>()
+        };
+        for (a, b) in [
+            (&coded.territory, &grouped.territory),
+            (&coded.municipalities, &grouped.municipalities),
+        ] {
+            let (a, b) = (bubbles(a), bubbles(b));
+            assert_eq!(a.len(), b.len());
+            assert!(!a.is_empty());
+            assert!(
+                a.iter()
+                    .zip(&b)
+                    .all(|(x, y)| x.0 == y.0 && x.1 == y.1 && x.2 == y.2 && near(x.3, y.3))
+            );
+        }
+        assert_eq!(coded.yearly, grouped.yearly);
     }
 
     /// The aggregates read only some columns of the filtered rows; a chart by one left out

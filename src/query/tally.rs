@@ -13,8 +13,10 @@ use polars::prelude::*;
 use polars_arrow::array::{ListArray, PrimitiveArray};
 use polars_arrow::bitmap::Bitmap;
 
-/// Above this many codes in the dictionary, a dense array per tally is not worth it.
-const MAX_CODES: usize = 1 << 24;
+/// Above this many codes in the dictionary (every name of every category column loaded, as the
+/// dictionary is shared), a dense array per tally (32 bytes a code) is not worth it: polars
+/// groups instead.
+const MAX_CODES: usize = 1 << 20;
 
 /// Which rows a tally reads.
 #[derive(Debug, Clone, Copy)]
@@ -74,9 +76,13 @@ impl Bucket {
         self.sum = t;
     }
 
-    /// The sum of the values added.
+    /// The sum of the values added (an infinite sum stays infinite: its carry is not a number).
     pub fn sum(&self) -> f64 {
-        self.sum + self.carry
+        if self.sum.is_finite() {
+            self.sum + self.carry
+        } else {
+            self.sum
+        }
     }
 }
 
@@ -153,18 +159,24 @@ pub fn tally(column: &Column, values: Option<&Values>, rows: Rows) -> PolarsResu
                 Rows::All if list => count_all_values(column, slots, &mut counts)?,
                 _ => false,
             };
-            if !counted {
-                each_slot(column, list, slots, rows, height, |slot, _| {
+            if !counted
+                && !each_slot(column, list, slots, rows, height, |slot, _| {
                     counts[slot as usize] += 1
-                })?;
+                })?
+            {
+                return Ok(None);
             }
             for (b, n) in buckets.iter_mut().zip(counts) {
                 b.rows = n;
             }
         }
-        Some(values) => each_slot(column, list, slots, rows, height, |slot, row| {
-            buckets[slot as usize].add(values.get(row))
-        })?,
+        Some(values) => {
+            if !each_slot(column, list, slots, rows, height, |slot, row| {
+                buckets[slot as usize].add(values.get(row))
+            })? {
+                return Ok(None);
+            }
+        }
     }
     let missing = buckets[slots.missing as usize];
     buckets.truncate(codes);
@@ -237,7 +249,8 @@ impl Slots {
 }
 
 /// Calls `each` with the slot of every value over `rows` (its code, or the missing slot for a
-/// null or an empty or null list) and its row, reading the column's own arrays in place.
+/// null or an empty or null list) and its row, reading the column's own arrays in place;
+/// `false` (nothing read) when the values of a list column are not 32-bit codes.
 fn each_slot(
     column: &Column,
     list: bool,
@@ -245,16 +258,16 @@ fn each_slot(
     rows: Rows,
     height: usize,
     mut each: impl FnMut(u32, usize),
-) -> PolarsResult<()> {
+) -> PolarsResult<bool> {
     let missing = slots.missing;
     if list {
         let lists = column.list()?.rechunk();
         let Some(arr) = lists.downcast_iter().next() else {
-            return Ok(());
+            return Ok(true);
         };
         let arr: &ListArray<i64> = arr;
         let Some(inner) = arr.values().as_any().downcast_ref::<PrimitiveArray<u32>>() else {
-            polars_bail!(ComputeError: "categories not stored as 32-bit codes");
+            return Ok(false);
         };
         let offsets = arr.offsets().as_slice();
         let codes = inner.values().as_slice();
@@ -286,7 +299,7 @@ fn each_slot(
             }
         };
         let Some(arr) = physical.downcast_iter().next() else {
-            return Ok(());
+            return Ok(true);
         };
         let codes = arr.values().as_slice();
         match arr.validity().filter(|v| v.unset_bits() > 0) {
@@ -296,7 +309,7 @@ fn each_slot(
             }),
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// The codes of a column stored as categories, one per row (`None` for a null).
@@ -676,6 +689,14 @@ mod tests {
         let two = IdxCa::from_vec("i".into(), vec![1, 2]);
         let some = total(Some(&values), Rows::Only(&two), 3);
         assert_eq!((some.rows, some.sum()), (2, 3.5));
+    }
+
+    #[test]
+    fn an_infinite_sum_stays_infinite() {
+        let mut b = Bucket::default();
+        b.add_value(1.5e308);
+        b.add_value(1.5e308);
+        assert_eq!(b.sum(), f64::INFINITY);
     }
 
     #[test]

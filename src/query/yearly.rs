@@ -6,7 +6,7 @@ use polars::prelude::*;
 use polars_arrow::array::Array;
 
 use super::chart::amount_expr;
-use super::tally::{Rows, Values};
+use super::tally::{Bucket, Rows, Values};
 use crate::data::schema::Field;
 
 /// The longest period, in years, spread over the calendar.
@@ -239,6 +239,7 @@ pub fn planned_by_year_of_rows(
     };
     let height = table.height();
     let mut undated = Undated::none();
+    let mut undated_amount = Bucket::default();
     let (mut first, mut last) = (i64::MAX, i64::MIN);
     rows.for_each(height, |row| {
         undated.all_projects += 1;
@@ -247,12 +248,11 @@ pub fn planned_by_year_of_rows(
                 first = first.min(from);
                 last = last.max(to);
             }
-            None => {
-                undated.projects += 1;
-                undated.amount += amounts.get(row).unwrap_or(0.0);
-            }
+            None => undated_amount.add(amounts.get(row)),
         }
     });
+    undated.projects = undated_amount.rows;
+    undated.amount = undated_amount.sum();
     if first > last {
         return Ok(Some(walk(&[], &[], undated)));
     }
@@ -260,25 +260,22 @@ pub fn planned_by_year_of_rows(
         return Ok(None);
     }
     let length = (last - first + 1) as usize;
-    let (mut starts, mut ends) = (vec![(0.0, 0u64); length], vec![(0.0, 0u64); length]);
+    let (mut starts, mut ends) = (
+        vec![Bucket::default(); length],
+        vec![Bucket::default(); length],
+    );
     rows.for_each(height, |row| {
         if let Some((from, to)) = span(row) {
             let per_day = amounts.get(row).unwrap_or(0.0) / (to - from + 1) as f64;
-            let (s, e) = (
-                &mut starts[(from - first) as usize],
-                &mut ends[(to - first) as usize],
-            );
-            s.0 += per_day;
-            s.1 += 1;
-            e.0 += per_day;
-            e.1 += 1;
+            starts[(from - first) as usize].add(Some(per_day));
+            ends[(to - first) as usize].add(Some(per_day));
         }
     });
-    let listed = |days: Vec<(f64, u64)>| -> Vec<(i64, f64, u64)> {
+    let listed = |days: Vec<Bucket>| -> Vec<(i64, f64, u64)> {
         days.into_iter()
             .enumerate()
-            .filter(|(_, (_, n))| *n > 0)
-            .map(|(i, (sum, n))| (first + i as i64, sum, n))
+            .filter(|(_, b)| b.rows > 0)
+            .map(|(i, b)| (first + i as i64, b.sum(), b.rows))
             .collect()
     };
     Ok(Some(walk(&listed(starts), &listed(ends), undated)))
