@@ -26,6 +26,7 @@ pub mod sample;
 pub mod schema;
 pub mod source;
 pub mod synth;
+pub mod tally;
 
 pub use error::LoadError;
 pub use load::{Dataset, LoadOptions, SourceReport, load_paths, load_sources};

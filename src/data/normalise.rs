@@ -272,20 +272,43 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
         }
     }
     let mut out = frame.clone().lazy().with_columns(per_row).collect()?;
-    for (h, exprs) in by_source {
-        let distinct = frame.column(&h)?.unique()?.drop_nulls();
-        let parsed = DataFrame::new(distinct.len(), vec![distinct])?
-            .lazy()
-            .select(
-                std::iter::once(col(h.as_str()))
-                    .chain(exprs)
-                    .collect::<Vec<_>>(),
-            )
-            .collect()?;
-        let parsed = stored_as_categories(parsed)?;
-        out = super::parse::gather_by(out, &h, parsed)?;
-    }
+    // Each source column is found, parsed and gathered on its own: every other one on a second
+    // thread (polars runs each step on one core for most of its time).
+    let sources: Vec<(String, Vec<Expr>)> = by_source.into_iter().collect();
+    let gather_all = |parity: usize| -> PolarsResult<Vec<Column>> {
+        let mut columns = Vec::new();
+        for (h, exprs) in sources.iter().skip(parity).step_by(2) {
+            columns.extend(parsed_and_gathered(frame, h, exprs)?);
+        }
+        Ok(columns)
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| gather_all(1));
+        let first = gather_all(0);
+        let second = other
+            .join()
+            .unwrap_or_else(|_| Err(polars_err!(ComputeError: "a parsing thread failed")));
+        (first, second)
+    });
+    out.hstack_mut(&first?)?;
+    out.hstack_mut(&second?)?;
     Ok(out)
+}
+
+/// The work columns `exprs` of the source column `h`, parsed once per distinct value and
+/// gathered to every row.
+fn parsed_and_gathered(frame: &DataFrame, h: &str, exprs: &[Expr]) -> PolarsResult<Vec<Column>> {
+    let distinct = frame.column(h)?.unique()?.drop_nulls();
+    let parsed = DataFrame::new(distinct.len(), vec![distinct])?
+        .lazy()
+        .select(
+            std::iter::once(col(h))
+                .chain(exprs.iter().cloned())
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    let parsed = stored_as_categories(parsed)?;
+    super::parse::gathered_by(frame, h, parsed)
 }
 
 /// The work columns that go to the table as they are (category and multi-valued fields) typed as
@@ -665,6 +688,22 @@ pub fn normalise(
 /// table at once.
 pub fn fold_variants(table: DataFrame, name: &str) -> PolarsResult<DataFrame> {
     let is_list = matches!(table.column(name)?.dtype(), DataType::List(_));
+    // Names stored as categories are counted by code; when no two fold to the same key there
+    // is nothing to do (the common case), found without a group-by.
+    if let Some(counted) = super::tally::tally(table.column(name)?, None, super::tally::Rows::All)?
+    {
+        let mut keys: Vec<String> = counted
+            .named
+            .iter()
+            .map(|(n, _)| n.to_lowercase())
+            .collect();
+        keys.sort_unstable();
+        let distinct = keys.len();
+        keys.dedup();
+        if keys.len() == distinct {
+            return Ok(table);
+        }
+    }
     let values = if is_list {
         col(name).explode(ExplodeOptions {
             empty_as_null: true,

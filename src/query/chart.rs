@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use super::filters::Filters;
 use super::key::Key;
-use super::tally;
 use crate::data::schema::{Field, Kind, SOURCE, SOURCE_ROW};
+use crate::data::tally;
 
 /// How many series a split keeps before putting the rest in [`Key::Other`].
 pub const MAX_SERIES: usize = 8;

@@ -17,10 +17,10 @@ use super::key::Key;
 pub use super::kpis::Kpis;
 use super::kpis::{kpis, kpis_of_rows, unreadable_among};
 use super::projects::ProjectRows;
-use super::tally::{Rows, tally};
 use super::territory::{self, TerritoryPoint};
 use super::yearly::{YearlySpend, planned_by_year, planned_by_year_of_rows};
 use crate::data::schema::Field;
+use crate::data::tally::{Rows, tally};
 use crate::i18n::Lang;
 
 /// Counts of projects per value of one filterable column.

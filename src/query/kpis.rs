@@ -6,8 +6,8 @@
 use polars::prelude::*;
 
 use super::chart::{Sums, amount_expr};
-use super::tally::{Rows, tally};
 use crate::data::schema::Field;
+use crate::data::tally::{Rows, tally};
 
 /// The headline numbers.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -138,11 +138,11 @@ pub fn kpis_of_rows(
     else {
         return Ok(None);
     };
-    let mut all = super::tally::Bucket::default();
+    let mut all = crate::data::tally::Bucket::default();
     let (mut spent_all, mut spent_both, mut granted_both) = Default::default();
-    let spent_all: &mut super::tally::Bucket = &mut spent_all;
-    let spent_both: &mut super::tally::Bucket = &mut spent_both;
-    let granted_both: &mut super::tally::Bucket = &mut granted_both;
+    let spent_all: &mut crate::data::tally::Bucket = &mut spent_all;
+    let spent_both: &mut crate::data::tally::Bucket = &mut spent_both;
+    let granted_both: &mut crate::data::tally::Bucket = &mut granted_both;
     let mut amounts = Vec::with_capacity(rows.len(table.height()));
     rows.for_each(table.height(), |row| {
         let a = amount.get(row);

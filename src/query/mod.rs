@@ -14,7 +14,6 @@ pub mod memo;
 pub mod projects;
 pub mod quality;
 pub mod summary;
-pub mod tally;
 pub mod territory;
 pub mod values;
 pub mod yearly;

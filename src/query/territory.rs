@@ -5,9 +5,9 @@
 use polars::prelude::*;
 
 use super::chart::amount_expr;
-use super::tally::{Bucket, Rows, Values, tally, tally_within};
 use crate::data::reference;
 use crate::data::schema::Field;
+use crate::data::tally::{Bucket, Rows, Values, tally, tally_within};
 
 /// What the map's bubbles stand on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]

@@ -6,8 +6,8 @@ use polars::prelude::*;
 use polars_arrow::array::Array;
 
 use super::chart::amount_expr;
-use super::tally::{Bucket, Rows, Values};
 use crate::data::schema::Field;
+use crate::data::tally::{Bucket, Rows, Values};
 
 /// The longest period, in years, spread over the calendar.
 pub const MAX_SPAN_YEARS: i32 = 100;
@@ -343,7 +343,7 @@ mod tests {
             .select([amount_expr().cast(DataType::Float64)])
             .collect()
             .unwrap();
-        let amounts = crate::query::tally::single_chunk(&amounts.columns()[0]).unwrap();
+        let amounts = crate::data::tally::single_chunk(&amounts.columns()[0]).unwrap();
         let values = Values::of(&amounts).unwrap();
         let arrays = planned_by_year_of_rows(&t, &values, Rows::All)
             .unwrap()
