@@ -584,6 +584,11 @@ mod tests {
             let kept: Vec<u32> = (0..rows.len() as u32).filter(|i| pick[*i as usize]).collect();
             prop_assert!(close(&tallied(&frame, Some(&kept)), &oracle(&frame, Some(&kept))));
             prop_assert!(counts_agree(&frame, Some(&kept)));
+            // Arrays in pieces and arrays that are a window on a larger one read the same.
+            for frame in in_pieces(&frame) {
+                prop_assert!(close(&tallied(&frame, None), &oracle(&frame, None)));
+                prop_assert!(counts_agree(&frame, None));
+            }
         }
 
         #[test]
@@ -609,7 +614,40 @@ mod tests {
             let kept: Vec<u32> = (0..rows.len() as u32).filter(|i| pick[*i as usize]).collect();
             prop_assert!(close(&tallied(&frame, Some(&kept)), &oracle(&frame, Some(&kept))));
             prop_assert!(counts_agree(&frame, Some(&kept)));
+            // Arrays in pieces and arrays that are a window on a larger one read the same.
+            for frame in in_pieces(&frame) {
+                prop_assert!(close(&tallied(&frame, None), &oracle(&frame, None)));
+                prop_assert!(counts_agree(&frame, None));
+            }
         }
+    }
+
+    /// The same rows stacked from two pieces (two chunks), and the frame with a row before and
+    /// after it cut away (arrays starting past their buffers' beginning).
+    fn in_pieces(frame: &DataFrame) -> Vec<DataFrame> {
+        let n = frame.height();
+        let mut stacked = frame.slice(0, n / 2);
+        stacked.vstack_mut(&frame.slice((n / 2) as i64, n)).unwrap();
+        let mut padded = frame.slice(0, 1);
+        padded.vstack_mut(frame).unwrap();
+        padded.vstack_mut(&frame.slice(0, 1)).unwrap();
+        padded.rechunk_mut();
+        let window = padded.slice(n.min(1) as i64, n);
+        vec![stacked, window]
+    }
+
+    #[test]
+    fn row_numbers_in_pieces_are_all_read() {
+        let k = Column::new("k".into(), ["a", "b", "a", "c"])
+            .cast(&categorical())
+            .unwrap();
+        let mut rows = IdxCa::from_vec("i".into(), vec![0, 1]);
+        rows.append(&IdxCa::from_vec("i".into(), vec![2])).unwrap();
+        assert_eq!(rows.chunks().len(), 2);
+        let t = tally(&k, None, Rows::Only(&rows)).unwrap().unwrap();
+        let mut got: Vec<(String, u64)> = t.named.into_iter().map(|(n, b)| (n, b.rows)).collect();
+        got.sort();
+        assert_eq!(got, vec![("a".to_string(), 2), ("b".to_string(), 1)]);
     }
 
     #[test]

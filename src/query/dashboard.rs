@@ -853,6 +853,41 @@ mod tests {
         assert_eq!(year_bounds(&d.table), Some((2015, 2022)));
     }
 
+    /// A dashboard for the same filters, another chart asked: the parts taken from it (the kept
+    /// rows among them) give what a dashboard computed afresh gives.
+    #[test]
+    fn parts_reused_under_filters_are_the_parts_computed_afresh() {
+        let d = sample::load().unwrap();
+        let mut request = Request::default();
+        request
+            .filters
+            .toggle("programme", Key::value("WeCaRe Misura 1"));
+        let first = compute(&d.table, &request).unwrap();
+        let mut other = request.clone();
+        other.explore = ChartSpec::new(Dimension::Field(Field::Province), Measure::Count);
+        let reused = compute_with(
+            &d.table,
+            &other,
+            Known {
+                facet: &|_, _| None,
+                same_filters: Some((&request, &first)),
+            },
+        )
+        .unwrap();
+        let fresh = compute(&d.table, &other).unwrap();
+        assert_eq!(reused.explore, fresh.explore);
+        assert_eq!(reused.explore.projects, 22);
+        assert_eq!(reused.kpis, fresh.kpis);
+        assert_eq!(reused.projects.height(), 22);
+        let rows = |d: &Dashboard| {
+            d.projects
+                .kept()
+                .map(|k| k.into_no_null_iter().collect::<Vec<_>>())
+        };
+        assert_eq!(rows(&reused), rows(&fresh));
+        assert_eq!(rows(&reused).map(|r| r.len()), Some(22));
+    }
+
     /// Filter counts and comparison choices counted by category codes are the counts polars
     /// groups from the same names as text.
     #[test]
