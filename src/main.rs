@@ -17,6 +17,7 @@ use cruscotto::cli::{self, Cli};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    without_huge_pages();
     attach_to_terminal();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -31,6 +32,21 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// No transparent huge pages for this process, where the system would otherwise hand them out
+/// unasked (`always`); mimalloc's `no_thp` covers the systems that give them only on request.
+/// A fresh huge page can cost the kernel a compaction and counts whole in the resident size
+/// (docs/performance.md).
+#[cfg(target_os = "linux")]
+fn without_huge_pages() {
+    // SAFETY: PR_SET_THP_DISABLE takes integer arguments and only sets a flag of the process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn without_huge_pages() {}
 
 /// A Windows window program has no console: when started from one (a command, `--help`), it
 /// writes to its parent's. Started from Explorer there is none, and nothing changes.

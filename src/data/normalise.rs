@@ -285,9 +285,10 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
     let (first, second) = std::thread::scope(|scope| {
         let other = scope.spawn(|| gather_all(1));
         let first = gather_all(0);
+        // A panic there is the loader's panic, reported as one (never a file "unreadable").
         let second = other
             .join()
-            .unwrap_or_else(|_| Err(polars_err!(ComputeError: "a parsing thread failed")));
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (first, second)
     });
     out.hstack_mut(&first?)?;
@@ -835,6 +836,99 @@ mod tests {
                 None
             ]
         );
+    }
+
+    /// Names stored as categories fold as the same names as text do; a category column without
+    /// variants is left as it is even when the shared dictionary holds variants of its names
+    /// (from other columns).
+    #[test]
+    fn category_variants_fold_as_text_variants_do() {
+        let category = crate::data::categories::categorical();
+        let as_text = |t: &DataFrame| {
+            t.clone()
+                .lazy()
+                .select([col("body").cast(DataType::String)])
+                .collect()
+                .unwrap()
+        };
+        let text = df!(
+            "body" => [Some("Comune di Bra"), Some("COMUNE DI BRA"), Some("Comune di Bra"), None],
+        )
+        .unwrap();
+        let coded = text
+            .clone()
+            .lazy()
+            .with_column(col("body").cast(category.clone()))
+            .collect()
+            .unwrap();
+        let folded_text = fold_variants(text, "body").unwrap();
+        let folded_coded = fold_variants(coded, "body").unwrap();
+        assert_eq!(folded_coded.column("body").unwrap().dtype(), &category);
+        assert_eq!(
+            strings(&as_text(&folded_coded), "body"),
+            strings(&folded_text, "body")
+        );
+        assert_eq!(
+            strings(&folded_text, "body")[1],
+            Some("Comune di Bra".to_string())
+        );
+        // "ANZIANI" is in the dictionary (another column), not in this one: nothing to fold.
+        let _other = Column::new("other".into(), ["ANZIANI"])
+            .cast(&category)
+            .unwrap();
+        let plain = df!("body" => ["Anziani", "Famiglie", "Anziani"])
+            .unwrap()
+            .lazy()
+            .with_column(col("body").cast(category))
+            .collect()
+            .unwrap();
+        let kept = fold_variants(plain.clone(), "body").unwrap();
+        assert!(kept.equals_missing(&plain));
+    }
+
+    #[test]
+    fn list_category_variants_fold_as_text_lists_do() {
+        let lists = [
+            Some(Series::new("".into(), ["Anziani", "anziani"])),
+            Some(Series::new("".into(), ["anziani", "Famiglie"])),
+            None,
+        ];
+        let column: ListChunked = lists.into_iter().collect();
+        let text = DataFrame::new(
+            3,
+            vec![column.into_series().with_name("target".into()).into()],
+        )
+        .unwrap();
+        let coded = text
+            .clone()
+            .lazy()
+            .with_column(col("target").cast(DataType::List(Box::new(
+                crate::data::categories::categorical(),
+            ))))
+            .collect()
+            .unwrap();
+        let joined = |t: DataFrame| {
+            let out = t
+                .lazy()
+                .select([col("target")
+                    .cast(DataType::List(Box::new(DataType::String)))
+                    .list()
+                    .join(lit("|"), true)])
+                .collect()
+                .unwrap();
+            strings(&out, "target")
+        };
+        let from_codes = joined(fold_variants(coded, "target").unwrap());
+        // "anziani" is written twice, "Anziani" once: the most written spelling wins.
+        assert_eq!(
+            from_codes,
+            vec![
+                Some("anziani".into()),
+                Some("anziani|Famiglie".into()),
+                None
+            ]
+        );
+        assert_eq!(from_codes, joined(fold_variants(text, "target").unwrap()));
     }
 
     #[test]

@@ -278,6 +278,20 @@ mod tests {
                 .equals_missing(theirs.as_materialized_series())
         );
         assert_eq!(ours.null_count(), 2);
+        // Lists that are a window on larger ones (offsets not from 0), and lists in pieces.
+        let mut stacked = lists.slice(0, 2);
+        stacked.append(&lists.slice(2, 2)).unwrap();
+        let mut padded = lists.slice(3, 1);
+        padded.append(&lists).unwrap();
+        let window = padded.rechunk().slice(1, 4);
+        for lists in [stacked, window] {
+            let ours = lists_taken(&lists, &place).unwrap().expect("categories");
+            let theirs = lists.take(&place).unwrap();
+            assert!(
+                ours.as_materialized_series()
+                    .equals_missing(theirs.as_materialized_series())
+            );
+        }
         let text = Column::new("t".into(), ["a"]);
         assert!(lists_taken(&text, &place).unwrap().is_none());
     }
