@@ -9,6 +9,7 @@ mod dates;
 pub mod folder;
 mod parquet;
 mod parquet_guard;
+mod whole_file;
 mod workbook;
 mod xls_guard;
 
@@ -154,7 +155,7 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadErr
         rename_reserved(&mut table.frame).map_err(fail)?;
         return Ok(table);
     }
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+    let bytes = whole_file::read_whole(path).map_err(|source| LoadError::Io {
         file: path.to_path_buf(),
         source,
     })?;
