@@ -197,17 +197,38 @@ pub fn tally(column: &Column, values: Option<&Values>, rows: Rows) -> PolarsResu
 /// 32-bit codes without nulls (then counted row by row). A loop per row is several times
 /// slower: the end of each short list is a branch the processor cannot predict.
 fn count_all_values(column: &Column, slots: Slots, counts: &mut [u64]) -> PolarsResult<bool> {
+    with_list_codes(column, |arr, inner| {
+        if inner.validity().is_some_and(|v| v.unset_bits() > 0) {
+            return false;
+        }
+        count_codes(arr, inner, slots, counts);
+        true
+    })
+}
+
+/// Calls `read` with the list array of `column` (one chunk) and its values as codes; `true`
+/// for an empty column, `false` when the values are not 32-bit codes.
+fn with_list_codes(
+    column: &Column,
+    read: impl FnOnce(&ListArray<i64>, &PrimitiveArray<u32>) -> bool,
+) -> PolarsResult<bool> {
     let lists = column.list()?.rechunk();
     let Some(arr) = lists.downcast_iter().next() else {
         return Ok(true);
     };
-    let arr: &ListArray<i64> = arr;
     let Some(inner) = arr.values().as_any().downcast_ref::<PrimitiveArray<u32>>() else {
         return Ok(false);
     };
-    if inner.validity().is_some_and(|v| v.unset_bits() > 0) {
-        return Ok(false);
-    }
+    Ok(read(arr, inner))
+}
+
+/// The counting of [`count_all_values`], over a list array whose values have no nulls.
+fn count_codes(
+    arr: &ListArray<i64>,
+    inner: &PrimitiveArray<u32>,
+    slots: Slots,
+    counts: &mut [u64],
+) {
     let offsets = arr.offsets().as_slice();
     let (first, end) = (offsets[0] as usize, offsets[offsets.len() - 1] as usize);
     for code in &inner.values().as_slice()[first..end] {
@@ -227,7 +248,6 @@ fn count_all_values(column: &Column, slots: Slots, counts: &mut [u64]) -> Polars
             counts[slots.missing as usize] += 1;
         }
     }
-    Ok(true)
 }
 
 /// Where [`each_slot`] counts: one slot per code, then one for the missing values.
@@ -261,55 +281,61 @@ fn each_slot(
 ) -> PolarsResult<bool> {
     let missing = slots.missing;
     if list {
-        let lists = column.list()?.rechunk();
-        let Some(arr) = lists.downcast_iter().next() else {
-            return Ok(true);
-        };
-        let arr: &ListArray<i64> = arr;
-        let Some(inner) = arr.values().as_any().downcast_ref::<PrimitiveArray<u32>>() else {
-            return Ok(false);
-        };
-        let offsets = arr.offsets().as_slice();
-        let codes = inner.values().as_slice();
-        let inner_valid = inner.validity().filter(|v| v.unset_bits() > 0);
-        let valid = arr.validity().filter(|v| v.unset_bits() > 0);
-        let code_at = |j: usize| match inner_valid {
-            Some(v) if !v.get_bit(j) => missing,
-            _ => codes[j],
-        };
-        rows.for_each(height, |row| {
-            let (from, to) = (offsets[row] as usize, offsets[row + 1] as usize);
-            if from == to || valid.is_some_and(|v| !v.get_bit(row)) {
-                each(missing, row);
-                return;
-            }
-            for j in from..to {
-                each(code_at(j), row);
-            }
+        return with_list_codes(column, |arr, inner| {
+            each_listed(arr, inner, missing, rows, &mut each);
+            true
         });
-    } else {
-        let physical = match column.cat32() {
-            Ok(cats) => cats.physical().rechunk().into_owned(),
-            Err(_) => {
-                let physical = column
-                    .as_materialized_series()
-                    .to_physical_repr()
-                    .cast(&DataType::UInt32)?;
-                physical.u32()?.rechunk().into_owned()
-            }
-        };
-        let Some(arr) = physical.downcast_iter().next() else {
-            return Ok(true);
-        };
-        let codes = arr.values().as_slice();
-        match arr.validity().filter(|v| v.unset_bits() > 0) {
-            None => rows.for_each(height, |row| each(codes[row], row)),
-            Some(v) => rows.for_each(height, |row| {
-                each(if v.get_bit(row) { codes[row] } else { missing }, row)
-            }),
+    }
+    let physical = match column.cat32() {
+        Ok(cats) => cats.physical().rechunk().into_owned(),
+        Err(_) => {
+            let physical = column
+                .as_materialized_series()
+                .to_physical_repr()
+                .cast(&DataType::UInt32)?;
+            physical.u32()?.rechunk().into_owned()
         }
+    };
+    let Some(arr) = physical.downcast_iter().next() else {
+        return Ok(true);
+    };
+    let codes = arr.values().as_slice();
+    match arr.validity().filter(|v| v.unset_bits() > 0) {
+        None => rows.for_each(height, |row| each(codes[row], row)),
+        Some(v) => rows.for_each(height, |row| {
+            each(if v.get_bit(row) { codes[row] } else { missing }, row)
+        }),
     }
     Ok(true)
+}
+
+/// [`each_slot`] over a list array: each value's slot (its code, or the missing slot for a null
+/// value, or for an empty or null list) and its row.
+fn each_listed(
+    arr: &ListArray<i64>,
+    inner: &PrimitiveArray<u32>,
+    missing: u32,
+    rows: Rows,
+    each: &mut impl FnMut(u32, usize),
+) {
+    let offsets = arr.offsets().as_slice();
+    let codes = inner.values().as_slice();
+    let inner_valid = inner.validity().filter(|v| v.unset_bits() > 0);
+    let valid = arr.validity().filter(|v| v.unset_bits() > 0);
+    let code_at = |j: usize| match inner_valid {
+        Some(v) if !v.get_bit(j) => missing,
+        _ => codes[j],
+    };
+    rows.for_each(arr.len(), |row| {
+        let (from, to) = (offsets[row] as usize, offsets[row + 1] as usize);
+        if from == to || valid.is_some_and(|v| !v.get_bit(row)) {
+            each(missing, row);
+            return;
+        }
+        for j in from..to {
+            each(code_at(j), row);
+        }
+    });
 }
 
 /// The codes of a column stored as categories, one per row (`None` for a null).
