@@ -648,14 +648,13 @@ pub fn compute_with(
             match reuse.earlier {
                 Some(d) if same => Ok((d.municipalities.clone(), d.unplaced_municipalities)),
                 _ => {
-                    let tallied = match sums().and_then(Sums::amount) {
-                        Some(amounts) => territory::municipalities_of_rows(table, &amounts, rows)?,
-                        None => None,
-                    };
-                    let (points, unplaced) = match tallied {
-                        Some(found) => found,
-                        None => territory::municipalities(&filtered, schema)?,
-                    };
+                    if let Some(amounts) = sums().and_then(Sums::amount)
+                        && let Some((points, unplaced)) =
+                            territory::municipalities_of_rows(table, &amounts, rows)?
+                    {
+                        return Ok((std::sync::Arc::new(points), unplaced));
+                    }
+                    let (points, unplaced) = territory::municipalities(&filtered, schema)?;
                     Ok((std::sync::Arc::new(points), unplaced))
                 }
             }
@@ -738,14 +737,12 @@ pub fn compute_with(
             same,
             |d| &d.territory,
             || {
-                let tallied = match sums().and_then(Sums::amount) {
-                    Some(amounts) => territory::provinces_of_rows(table, &amounts, rows)?,
-                    None => None,
-                };
-                match tallied {
-                    Some(points) => Ok(std::sync::Arc::new(points)),
-                    None => territory::provinces(&filtered).map(std::sync::Arc::new),
+                if let Some(amounts) = sums().and_then(Sums::amount)
+                    && let Some(points) = territory::provinces_of_rows(table, &amounts, rows)?
+                {
+                    return Ok(std::sync::Arc::new(points));
                 }
+                territory::provinces(&filtered).map(std::sync::Arc::new)
             },
         )
     })?;
