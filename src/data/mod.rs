@@ -15,6 +15,7 @@ pub mod error;
 pub mod identity;
 pub mod load;
 pub mod mapping;
+pub mod memory;
 pub mod needed;
 pub mod normalise;
 pub mod note;

@@ -192,7 +192,11 @@ pub fn read_bytes(
         Format::Csv => csv::read(path, bytes, options)?,
         Format::Parquet => parquet::read(path, bytes, options)?,
         Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
-            workbook::read(path, bytes, format, options.sheet.as_deref())?
+            let table = workbook::read(path, bytes, format, options.sheet.as_deref())?;
+            // The workbook's cells are columns now: what held them goes back to the system
+            // before interpretation allocates anew (the peak of a large workbook's load).
+            crate::data::memory::give_back_freed();
+            table
         }
     };
     notes.append(&mut table.notes);
