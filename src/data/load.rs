@@ -252,13 +252,24 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
             raws.push(if p.is_dir() {
                 source::read_path(p, &read)?
             } else {
-                let bytes = read_in_parts(p, &mut done, &report, &options.cancel)?;
-                options.progress.report(Stage::Parsing {
-                    file: p.clone(),
-                    index,
-                    count,
-                });
-                source::read_bytes(p, bytes, &read)?
+                let before = done;
+                let table = source::read_file(
+                    p,
+                    &read,
+                    &source::Arrival {
+                        read: &|bytes| report(before + bytes),
+                        parsing: &|| {
+                            options.progress.report(Stage::Parsing {
+                                file: p.clone(),
+                                index,
+                                count,
+                            })
+                        },
+                        check: &|| options.cancel.check(),
+                    },
+                )?;
+                done = before + std::fs::metadata(p).map_or(0, |m| m.len());
+                table
             });
         } else if let Ok(m) = std::fs::metadata(p) {
             done += m.len();
@@ -307,40 +318,6 @@ pub fn load_sources(
         })
         .collect::<Result<Vec<_>, _>>()?;
     load_raw(raws, options)
-}
-
-/// How much of a file is read between two progress reports (and cancellation checks).
-const READ_PART: u64 = 16 << 20;
-
-/// Reads a whole file in parts, adding each part to `done` and reporting it; stops when the load
-/// is cancelled. The file is opened read-only.
-fn read_in_parts(
-    path: &Path,
-    done: &mut u64,
-    report: &dyn Fn(u64),
-    cancel: &CancelFlag,
-) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read;
-    let io = |source| LoadError::Io {
-        file: path.to_path_buf(),
-        source,
-    };
-    let mut file = std::fs::File::open(path).map_err(io)?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    loop {
-        let n = (&mut file)
-            .take(READ_PART)
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if n == 0 {
-            break;
-        }
-        *done += n as u64;
-        report(*done);
-        cancel.check()?;
-    }
-    Ok(bytes)
 }
 
 /// What the readers are told: the sheet, and the columns a question needs (the user's mapping

@@ -299,8 +299,15 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
 /// The work columns `exprs` of the source column `h`, parsed once per distinct value and
 /// gathered to every row.
 fn parsed_and_gathered(frame: &DataFrame, h: &str, exprs: &[Expr]) -> PolarsResult<Vec<Column>> {
-    let distinct = frame.column(h)?.unique()?.drop_nulls();
-    let parsed = DataFrame::new(distinct.len(), vec![distinct])?
+    // The texts coded once (one pass hashing them), in categories of their own that go when
+    // the column does: the distinct values are its codes, and rows are gathered by code.
+    let own = DataType::from_categories(Categories::random(
+        PlSmallStr::EMPTY,
+        CategoricalPhysical::U32,
+    ));
+    let coded = frame.column(h)?.cast(&own)?;
+    let distinct = coded.unique()?.drop_nulls();
+    let mut parsed = DataFrame::new(distinct.len(), vec![distinct.cast(&DataType::String)?])?
         .lazy()
         .select(
             std::iter::once(col(h))
@@ -308,8 +315,10 @@ fn parsed_and_gathered(frame: &DataFrame, h: &str, exprs: &[Expr]) -> PolarsResu
                 .collect::<Vec<_>>(),
         )
         .collect()?;
+    parsed.replace(h, distinct)?;
     let parsed = stored_as_categories(parsed)?;
-    super::parse::gathered_by(frame, h, parsed)
+    let rows = DataFrame::new(coded.len(), vec![coded])?;
+    super::parse::gathered_by(&rows, h, parsed)
 }
 
 /// The work columns that go to the table as they are (category and multi-valued fields) typed as

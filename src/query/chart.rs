@@ -554,6 +554,33 @@ fn order(cells: &mut [Cell], sort: SortBy) {
 /// Applies `filters` to `table` and aggregates for a chart: the whole query, in one call.
 pub fn query(table: &DataFrame, filters: &Filters, spec: &ChartSpec) -> PolarsResult<ChartData> {
     let schema = table.schema();
+    // Counted by category code over the kept rows where the chart allows it, as the dashboard
+    // does; grouped by polars otherwise.
+    if spec.split.is_none() && spec.dimension != Dimension::Year {
+        let sums = Sums::of(table)?;
+        let kept = match filters.predicate(schema, None) {
+            None => None,
+            Some(p) => Some(
+                table
+                    .clone()
+                    .lazy()
+                    .with_row_index("__kept", None)
+                    .filter(p)
+                    .select([col("__kept")])
+                    .collect()?
+                    .column("__kept")?
+                    .idx()?
+                    .clone(),
+            ),
+        };
+        let rows = kept
+            .as_ref()
+            .map(tally::Rows::Only)
+            .unwrap_or(tally::Rows::All);
+        if let Some(chart) = aggregate_tallied(table, &sums, rows, spec)? {
+            return Ok(chart);
+        }
+    }
     let filtered = filters.apply(table.clone().lazy(), schema, None);
     aggregate(filtered, schema, spec)
 }

@@ -61,7 +61,7 @@ pub fn decode_text(bytes: &[u8]) -> (Cow<'_, str>, TextEncoding) {
 
 /// Whether `bytes` are UTF-8: a text of at least twice `half_worth_a_thread` is checked in two
 /// halves on two threads, split after a line end (a byte no multi-byte character contains).
-fn is_utf8(bytes: &[u8], half_worth_a_thread: usize) -> bool {
+pub(super) fn is_utf8(bytes: &[u8], half_worth_a_thread: usize) -> bool {
     let valid = |part: &[u8]| simdutf8::basic::from_utf8(part).is_ok();
     let middle = bytes.len() / 2;
     let split = match memchr::memchr(b'\n', &bytes[middle..]) {
@@ -147,48 +147,6 @@ fn tail_may_hold_totals(text: &str, delimiter: Delimiter) -> bool {
         })
 }
 
-/// Whether no line of `text` has more than `width` fields and none is quoted. polars, when it
-/// parses only some columns, silently cuts a line with too many fields instead of refusing the
-/// file: only such plain, even files are parsed in part. The two halves of a large file are
-/// checked side by side.
-fn plain_and_even(text: &str, delimiter: Delimiter, width: usize) -> bool {
-    const HALF_WORTH_A_THREAD: usize = 8 << 20;
-    plain_and_even_in_halves(text, delimiter, width, HALF_WORTH_A_THREAD)
-}
-
-fn plain_and_even_in_halves(
-    text: &str,
-    delimiter: Delimiter,
-    width: usize,
-    half_worth_a_thread: usize,
-) -> bool {
-    let bytes = text.as_bytes();
-    if memchr::memchr(b'"', bytes).is_some() {
-        return false;
-    }
-    let even = |part: &[u8]| {
-        let mut start = 0;
-        let line_ends = memchr::memchr_iter(b'\n', part).chain(std::iter::once(part.len()));
-        line_ends.into_iter().all(|end| {
-            let line = &part[start..end];
-            start = end + 1;
-            // A plain count: the compiler turns it into vector instructions.
-            line.iter().filter(|b| **b == delimiter.byte()).count() < width
-        })
-    };
-    let middle = bytes.len() / 2;
-    let split = match memchr::memchr(b'\n', &bytes[middle..]) {
-        Some(at) if bytes.len() >= 2 * half_worth_a_thread => middle + at,
-        _ => return even(bytes),
-    };
-    let (first, second) = (&bytes[..split], &bytes[split + 1..]);
-    std::thread::scope(|scope| {
-        let other = scope.spawn(|| even(second));
-        let mine = even(first);
-        mine && other.join().unwrap_or(false)
-    })
-}
-
 /// Picks the delimiter that splits the sample lines most consistently into several fields.
 pub fn sniff_delimiter(lines: &[&str]) -> Delimiter {
     let mut best = (Delimiter::Semicolon, 0usize, 0usize);
@@ -228,52 +186,155 @@ fn ensure_text(path: &Path, text: &str) -> Result<(), LoadError> {
 }
 
 /// How many lines are sampled for delimiter and header detection.
-const SAMPLE_LINES: usize = 200;
+pub(super) const SAMPLE_LINES: usize = 200;
 
+/// What the first lines of a text say about all of it: its encoding, delimiter, header row and
+/// column names. The same for a whole text and for a text read piece by piece.
+#[derive(Debug, Clone)]
+pub(super) struct Layout {
+    pub encoding: TextEncoding,
+    pub delimiter: Delimiter,
+    /// The 0-based line of the header row.
+    pub header_line: usize,
+    /// The most fields a sampled line has.
+    pub width: usize,
+    pub names: Vec<String>,
+}
+
+impl Layout {
+    /// Finds the layout from the first lines of `text` (its start is enough).
+    pub(super) fn detect(
+        path: &Path,
+        text: &str,
+        encoding: TextEncoding,
+    ) -> Result<Layout, LoadError> {
+        ensure_text(path, text)?;
+        let sample: Vec<&str> = text.lines().take(SAMPLE_LINES).collect();
+        if sample.iter().all(|l| l.trim().is_empty()) {
+            return Err(LoadError::Empty {
+                file: path.to_path_buf(),
+            });
+        }
+        let delimiter = sniff_delimiter(&sample);
+        let grid: Vec<Vec<String>> = sample.iter().map(|l| split_line(l, delimiter)).collect();
+        let header_line = detect::find_header_row(&grid);
+        let width = grid.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        let names = detect::name_headers(&grid[header_line], width);
+        Ok(Layout {
+            encoding,
+            delimiter,
+            header_line,
+            width,
+            names,
+        })
+    }
+
+    /// The columns a question needs, by position — when it needs only some. The caller still
+    /// decides whether the file lets them be parsed alone ([`Layout::may_parse_in_part`]).
+    pub(super) fn projection(&self, options: &super::ReadOptions) -> Option<Arc<Vec<usize>>> {
+        let keep = options.columns(&self.names)?;
+        Some(Arc::new(
+            self.names
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| keep.contains(n))
+                .map(|(i, _)| i)
+                .collect(),
+        ))
+    }
+
+    /// Whether the lines of `text` may be parsed in some columns only: plain and even (see
+    /// [`super::plain_lines`]). The bytes of Windows-1252 text can be checked before decoding
+    /// (its quotes, delimiters and line ends are the same bytes).
+    pub(super) fn may_parse_in_part(&self, text: &[u8]) -> bool {
+        const HALF_WORTH_A_THREAD: usize = 4 << 20;
+        super::plain_lines::plain_and_even(
+            text,
+            self.delimiter.byte(),
+            self.width,
+            HALF_WORTH_A_THREAD,
+        )
+    }
+
+    /// Whether `tail`, the end of the file, may hold a totals row.
+    pub(super) fn tail_may_hold_totals(&self, tail: &str) -> bool {
+        tail_may_hold_totals(tail, self.delimiter)
+    }
+
+    /// Parses whole records of UTF-8 `text` (skipping its first `skip_lines` lines) into text
+    /// columns: all of them, or those of `projection`.
+    pub(super) fn parse(
+        &self,
+        path: &Path,
+        text: &[u8],
+        skip_lines: usize,
+        projection: Option<Arc<Vec<usize>>>,
+    ) -> Result<DataFrame, LoadError> {
+        let schema: Schema = self
+            .names
+            .iter()
+            .map(|n| Field::new(n.as_str().into(), DataType::String))
+            .collect();
+        let parse = CsvParseOptions::default()
+            .with_separator(self.delimiter.byte())
+            .with_quote_char(Some(b'"'))
+            .with_missing_is_null(true)
+            .with_truncate_ragged_lines(false);
+        CsvReadOptions::default()
+            .with_has_header(false)
+            .with_projection(projection)
+            .with_skip_lines(skip_lines)
+            .with_schema(Some(Arc::new(schema)))
+            .with_raise_if_empty(false)
+            .with_parse_options(parse)
+            .into_reader_with_file_handle(Cursor::new(text))
+            .finish()
+            .map_err(|e| csv_error(path, self.width, e))
+    }
+
+    /// The raw table of the rows parsed: numbered by their line in the file, with notes on the
+    /// encoding, delimiter and header.
+    pub(super) fn table(&self, path: &Path, frame: DataFrame) -> Result<RawTable, LoadError> {
+        let first_data_line = (self.header_line + 2) as u32;
+        let frame = frame
+            .with_row_index(ROW.into(), Some(first_data_line))
+            .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
+        let mut notes = vec![Note::Text {
+            encoding: self.encoding.label().to_string(),
+            delimiter: self.delimiter.label().to_string(),
+            header_line: self.header_line + 1,
+        }];
+        if self.header_line > 0 {
+            notes.push(Note::LinesSkipped(self.header_line));
+        }
+        Ok(RawTable {
+            origin: Origin {
+                file: path.to_path_buf(),
+                sheet: None,
+                format: Format::Csv,
+            },
+            frame,
+            notes,
+            sheets: Vec::new(),
+        })
+    }
+}
+
+/// Reads a delimited text held whole in memory (the embedded sample, a dropped file, UTF-16).
+/// A file on disk is read piece by piece instead ([`super::csv_stream`]).
 pub(super) fn read(
     path: &Path,
     bytes: Vec<u8>,
     options: &super::ReadOptions,
 ) -> Result<RawTable, LoadError> {
     let (text, encoding) = decode_text(&bytes);
-    ensure_text(path, &text)?;
-    let sample: Vec<&str> = text.lines().take(SAMPLE_LINES).collect();
-    if sample.iter().all(|l| l.trim().is_empty()) {
-        return Err(LoadError::Empty {
-            file: path.to_path_buf(),
-        });
-    }
-    let delimiter = sniff_delimiter(&sample);
-    let grid: Vec<Vec<String>> = sample.iter().map(|l| split_line(l, delimiter)).collect();
-    let header_line = detect::find_header_row(&grid);
-    let width = grid.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    let names = detect::name_headers(&grid[header_line], width);
-
-    let schema: Schema = names
-        .iter()
-        .map(|n| Field::new(n.as_str().into(), DataType::String))
-        .collect();
-    let parse = CsvParseOptions::default()
-        .with_separator(delimiter.byte())
-        .with_quote_char(Some(b'"'))
-        .with_missing_is_null(true)
-        .with_truncate_ragged_lines(false);
+    let layout = Layout::detect(path, &text, encoding)?;
     // A question that needs some columns has only those parsed — unless the file may end with a
     // totals row, which only its other columns may name.
-    let projection = options
-        .columns(&names)
-        .filter(|_| !tail_may_hold_totals(&text, delimiter))
-        .filter(|_| plain_and_even(&text, delimiter, width));
-    let projection = projection.map(|keep| {
-        Arc::new(
-            names
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| keep.contains(n))
-                .map(|(i, _)| i)
-                .collect::<Vec<usize>>(),
-        )
-    });
+    let projection = layout
+        .projection(options)
+        .filter(|_| !layout.tail_may_hold_totals(&text))
+        .filter(|_| layout.may_parse_in_part(text.as_bytes()));
     // Text that was already UTF-8 is read from the file's own bytes, not from a copy.
     let utf8: Vec<u8> = match text {
         Cow::Borrowed(t) => {
@@ -284,49 +345,16 @@ pub(super) fn read(
         }
         Cow::Owned(t) => t.into_bytes(),
     };
-    let parse_csv = |projection: Option<Arc<Vec<usize>>>| {
-        CsvReadOptions::default()
-            .with_has_header(false)
-            .with_projection(projection)
-            .with_skip_lines(header_line + 1)
-            .with_schema(Some(Arc::new(schema.clone())))
-            .with_raise_if_empty(false)
-            .with_parse_options(parse.clone())
-            .into_reader_with_file_handle(Cursor::new(utf8.as_slice()))
-            .finish()
-            .map_err(|e| csv_error(path, width, e))
-    };
-    let mut frame = parse_csv(projection.clone())?;
+    let skip = layout.header_line + 1;
+    let mut frame = layout.parse(path, &utf8, skip, projection.clone())?;
     // A row empty in the columns read may not be empty in the file: then read them all.
     if projection.is_some()
         && crate::data::normalise::has_empty_rows(&frame)
             .map_err(|e| LoadError::unreadable(path, e.to_string()))?
     {
-        frame = parse_csv(None)?;
+        frame = layout.parse(path, &utf8, skip, None)?;
     }
-    let first_data_line = (header_line + 2) as u32;
-    let frame = frame
-        .with_row_index(ROW.into(), Some(first_data_line))
-        .map_err(|e| LoadError::unreadable(path, e.to_string()))?;
-
-    let mut notes = vec![Note::Text {
-        encoding: encoding.label().to_string(),
-        delimiter: delimiter.label().to_string(),
-        header_line: header_line + 1,
-    }];
-    if header_line > 0 {
-        notes.push(Note::LinesSkipped(header_line));
-    }
-    Ok(RawTable {
-        origin: Origin {
-            file: path.to_path_buf(),
-            sheet: None,
-            format: Format::Csv,
-        },
-        frame,
-        notes,
-        sheets: Vec::new(),
-    })
+    layout.table(path, frame)
 }
 
 fn csv_error(path: &Path, width: usize, e: PolarsError) -> LoadError {
@@ -388,22 +416,6 @@ mod tests {
             "C;3;4",
         ];
         assert_eq!(sniff_delimiter(&lines), Delimiter::Semicolon);
-    }
-
-    #[test]
-    fn a_line_wider_than_the_header_or_a_quote_is_found_in_either_half() {
-        let line = "a;b;c\n";
-        let plain = line.repeat(100);
-        for threshold in [1, usize::MAX / 4] {
-            let check = |t: &str| plain_and_even_in_halves(t, Delimiter::Semicolon, 3, threshold);
-            assert!(check(&plain));
-            assert!(check(&format!("{plain}a;b")), "a short last line is fine");
-            assert!(!check(&format!("{plain}a;b;c;d\n")), "wide at the end");
-            assert!(!check(&format!("a;b;c;d\n{plain}")), "wide at the start");
-            let middle = format!("{}a;b;c;d\n{}", line.repeat(50), line.repeat(50));
-            assert!(!check(&middle), "wide in the middle");
-            assert!(!check(&format!("{plain}\"a\";b;c\n")), "quoted");
-        }
     }
 
     #[test]

@@ -5,10 +5,12 @@
 //! CSV reader, Parquet through polars.
 
 mod csv;
+mod csv_stream;
 mod dates;
 pub mod folder;
 mod parquet;
 mod parquet_guard;
+mod plain_lines;
 mod whole_file;
 mod workbook;
 mod xls_guard;
@@ -162,6 +164,59 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadErr
     read_bytes(path, bytes, options)
 }
 
+/// What a reader of a file on disk tells and asks as the file comes in.
+pub struct Arrival<'a> {
+    /// The bytes of the file read so far.
+    pub read: &'a dyn Fn(u64),
+    /// The file is read whole and is now being split into rows and columns.
+    pub parsing: &'a dyn Fn(),
+    /// Whether to go on (an error stops the read: the load was cancelled).
+    pub check: &'a dyn Fn() -> Result<(), LoadError>,
+}
+
+/// How much of a file read whole is read between two reports to [`Arrival`].
+const READ_PART: usize = 16 << 20;
+
+/// How much of a file's start tells its format.
+const HEAD: usize = 64 << 10;
+
+/// Reads a file on disk, telling `arrival` as it comes in. A delimited text is parsed piece by
+/// piece as it is read ([`csv_stream`]); a workbook or Parquet file is read whole first. The file
+/// is only read, never written.
+pub fn read_file(
+    path: &Path,
+    options: &ReadOptions,
+    arrival: &Arrival,
+) -> Result<RawTable, LoadError> {
+    let io = |source| LoadError::Io {
+        file: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut head = vec![0; HEAD];
+    let n = whole_file::read_up_to(&file, &mut head, 0).map_err(io)?;
+    head.truncate(n);
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    if !head.is_empty() && !utf16 && sniff_format(&head).is_none() {
+        let table = csv_stream::read(path, &file, options, arrival)?;
+        return finish(path, Format::Csv, table);
+    }
+    let mut bytes = head;
+    loop {
+        let at = bytes.len();
+        bytes.resize(at + READ_PART, 0);
+        let n = whole_file::read_up_to(&file, &mut bytes[at..], at as u64).map_err(io)?;
+        bytes.truncate(at + n);
+        (arrival.read)(bytes.len() as u64);
+        (arrival.check)()?;
+        if n < READ_PART {
+            break;
+        }
+    }
+    (arrival.parsing)();
+    read_bytes(path, bytes, options)
+}
+
 /// Reads a file's bytes; `path` names it in errors and notes.
 pub fn read_bytes(
     path: &Path,
@@ -173,10 +228,25 @@ pub fn read_bytes(
             file: path.to_path_buf(),
         });
     }
-    let claimed = Format::from_extension(path);
     let format = sniff_format(&bytes).unwrap_or(Format::Csv);
+    let table = match format {
+        Format::Csv => csv::read(path, bytes, options)?,
+        Format::Parquet => parquet::read(path, bytes, options)?,
+        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
+            let table = workbook::read(path, bytes, format, options.sheet.as_deref())?;
+            // The workbook's cells are columns now: what held them goes back to the system
+            // before interpretation allocates anew (the peak of a large workbook's load).
+            crate::data::memory::give_back_freed();
+            table
+        }
+    };
+    finish(path, format, table)
+}
+
+/// A table as read, with a note when the file's extension names another format.
+fn finish(path: &Path, format: Format, table: RawTable) -> Result<RawTable, LoadError> {
     let mut notes = Vec::new();
-    if let Some(claimed) = claimed
+    if let Some(claimed) = Format::from_extension(path)
         && !same_family(claimed, format)
     {
         notes.push(Note::ExtensionMismatch {
@@ -188,17 +258,15 @@ pub fn read_bytes(
             actual: format.label().to_string(),
         });
     }
-    let mut table = match format {
-        Format::Csv => csv::read(path, bytes, options)?,
-        Format::Parquet => parquet::read(path, bytes, options)?,
-        Format::Xlsx | Format::Xlsb | Format::Xls | Format::Ods => {
-            let table = workbook::read(path, bytes, format, options.sheet.as_deref())?;
-            // The workbook's cells are columns now: what held them goes back to the system
-            // before interpretation allocates anew (the peak of a large workbook's load).
-            crate::data::memory::give_back_freed();
-            table
-        }
-    };
+    finish_with(path, notes, table)
+}
+
+/// A table as read, after `notes`: its dates tamed and no column passing for a working one.
+fn finish_with(
+    path: &Path,
+    mut notes: Vec<Note>,
+    mut table: RawTable,
+) -> Result<RawTable, LoadError> {
     notes.append(&mut table.notes);
     notes.extend(
         dates::tame(&mut table.frame).map_err(|e| LoadError::unreadable(path, e.to_string()))?,
