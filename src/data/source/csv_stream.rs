@@ -25,6 +25,9 @@ use crate::data::error::LoadError;
 /// How many bytes are parsed at a time (more when one record is longer).
 const PIECE: usize = 32 << 20;
 
+/// How many pieces are parsed at once.
+const PARSERS: usize = 2;
+
 /// Below twice this, a piece's text is checked on one thread.
 const HALF_WORTH_A_THREAD: usize = 4 << 20;
 
@@ -173,33 +176,59 @@ enum Parsed {
 }
 
 impl Stream<'_> {
-    /// Parses `first` and every piece after it: one thread parses a piece into columns while
-    /// this one reads and checks the next.
+    /// Parses `first` and every piece after it: [`PARSERS`] threads parse pieces into columns
+    /// (polars finds a piece's lines on one core, so two pieces keep both busy) while this one
+    /// reads and checks the next; the frames are put back in the file's order.
     fn parse_all(&self, pieces: &mut Pieces, first: Job) -> Result<Parsed, LoadError> {
+        let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(Job, usize, usize)>(1);
+        let to_parse = std::sync::Mutex::new(to_parse);
         let (fed, parsed) = std::thread::scope(|scope| {
-            let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(Job, usize)>(1);
             let (give_back, given_back) = std::sync::mpsc::channel::<Vec<u8>>();
             let (path, layout, projection) = (self.path, self.layout, self.projection);
-            let parser = scope.spawn(move || -> Result<Vec<DataFrame>, LoadError> {
-                let mut frames = Vec::new();
-                for (job, skip) in to_parse {
-                    let text = job.text().as_bytes();
-                    frames.push(layout.parse(path, text, skip, projection.clone())?);
-                    if let Some(buf) = job.into_buffer() {
-                        let _ = give_back.send(buf);
-                    }
-                }
-                Ok(frames)
-            });
-            let fed = if jobs.send((first, self.layout.header_line + 1)).is_ok() {
+            let parsers: Vec<_> = (0..PARSERS)
+                .map(|_| {
+                    let (to_parse, give_back) = (&to_parse, give_back.clone());
+                    scope.spawn(move || -> Result<Vec<(usize, DataFrame)>, LoadError> {
+                        let mut frames = Vec::new();
+                        loop {
+                            let next = to_parse.lock().map(|r| r.recv());
+                            let Ok(Ok((job, skip, index))) = next else {
+                                return Ok(frames);
+                            };
+                            let text = job.text().as_bytes();
+                            let frame = layout.parse(path, text, skip, projection.clone())?;
+                            frames.push((index, frame));
+                            if let Some(buf) = job.into_buffer() {
+                                let _ = give_back.send(buf);
+                            }
+                        }
+                    })
+                })
+                .collect();
+            drop(give_back);
+            let fed = if jobs.send((first, self.layout.header_line + 1, 0)).is_ok() {
                 self.feed(pieces, &jobs, &given_back)
             } else {
                 Ok(None)
             };
             drop(jobs);
-            let parsed = parser
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let mut parsed: Result<Vec<(usize, DataFrame)>, LoadError> = Ok(Vec::new());
+            for parser in parsers {
+                let frames = parser
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                parsed = match (parsed, frames) {
+                    (Ok(mut all), Ok(frames)) => {
+                        all.extend(frames);
+                        Ok(all)
+                    }
+                    (Err(e), _) | (_, Err(e)) => Err(e),
+                };
+            }
+            let parsed = parsed.map(|mut frames| {
+                frames.sort_by_key(|(index, _)| *index);
+                frames.into_iter().map(|(_, frame)| frame).collect()
+            });
             (fed, parsed)
         });
         // A reading error or a cancel first, then a new plan, then a parsing error.
@@ -214,20 +243,21 @@ impl Stream<'_> {
     fn feed(
         &self,
         pieces: &mut Pieces,
-        jobs: &std::sync::mpsc::SyncSender<(Job, usize)>,
+        jobs: &std::sync::mpsc::SyncSender<(Job, usize, usize)>,
         given_back: &std::sync::mpsc::Receiver<Vec<u8>>,
     ) -> Result<Option<Plan>, LoadError> {
         let io = |source| LoadError::Io {
             file: self.path.to_path_buf(),
             source,
         };
-        // Buffers: one being parsed, one waiting, one being filled.
+        // Buffers: one being parsed by each parser, one waiting, one being filled.
         let mut made = 1;
+        let mut index = 0;
         let mut spare: Option<Vec<u8>> = None;
         loop {
             let buf = match spare.take() {
                 Some(buf) => buf,
-                None if made < 3 => {
+                None if made < PARSERS + 2 => {
                     made += 1;
                     Vec::new()
                 }
@@ -254,7 +284,8 @@ impl Stream<'_> {
                 }));
             };
             spare = raw;
-            if jobs.send((job, 0)).is_err() {
+            index += 1;
+            if jobs.send((job, 0, index)).is_err() {
                 return Ok(None);
             }
         }
