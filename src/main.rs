@@ -24,6 +24,8 @@ fn main() -> ExitCode {
         Some(command) => cli::run(command, &mut std::io::stdout().lock()),
         None => cruscotto::app::run(cli.files, cli.renderer),
     };
+    // Files opened are kept in the cache in the background: whole entries before the end.
+    cruscotto::data::cache::wait_for_writes();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

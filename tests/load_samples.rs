@@ -808,6 +808,8 @@ fn a_file_opened_again_comes_from_the_cache_until_it_or_its_mapping_changes() {
     };
     let first = load_paths(std::slice::from_ref(&file), &options).unwrap();
     assert!(!first.sources[0].cached);
+    // Kept in the background: waited for here, as at the end of the program.
+    cruscotto::data::cache::wait_for_writes();
     let again = load_paths(std::slice::from_ref(&file), &options).unwrap();
     assert!(again.sources[0].cached, "the second open reads the cache");
     assert!(again.table.equals_missing(&first.table));

@@ -20,7 +20,7 @@ use super::note::Note;
 use super::source::Origin;
 
 /// Bumped when what is cached changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A folder of cached sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,40 @@ struct Meta {
     mapping: Explained,
     notes: Vec<Note>,
     preview: BTreeMap<String, Vec<String>>,
+    /// The names of the codes of the table's category columns.
+    names: super::cache_codes::Names,
+}
+
+/// The cache writes started by [`Cache::put_in_background`] and not yet waited for.
+fn pending() -> std::sync::MutexGuard<'static, Vec<std::thread::JoinHandle<()>>> {
+    static PENDING: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>> =
+        std::sync::Mutex::new(Vec::new());
+    // A write that panicked poisoned nothing the list needs.
+    PENDING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The calling thread yields to the process's others when cores are scarce (a cache write
+/// while the first dashboard is computed).
+#[cfg(target_os = "linux")]
+fn behind_other_work() {
+    // SAFETY: on Linux, `setpriority` of process 0 sets the nice value of the calling thread
+    // alone; a failure leaves it as it was.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn behind_other_work() {}
+
+/// Waits for the cache writes under way (a write that failed or panicked left no entry).
+pub fn wait_for_writes() {
+    let writes = std::mem::take(&mut *pending());
+    for write in writes {
+        let _ = write.join();
+    }
 }
 
 impl Cache {
@@ -111,9 +145,13 @@ impl Cache {
             serde_json::from_slice(&std::fs::read(self.path(key, "json")).ok()?).ok()?;
         let read = |what: &str| -> Option<DataFrame> {
             let file = std::fs::File::open(self.path(key, what)).ok()?;
-            ParquetReader::new(file).finish().ok()
+            // Column by column on every core (by row groups, one of them waits for the other).
+            ParquetReader::new(file)
+                .read_parallel(ParallelStrategy::Columns)
+                .finish()
+                .ok()
         };
-        let table = read("table.parquet")?;
+        let table = super::cache_codes::from_codes(read("table.parquet")?, &meta.names).ok()?;
         let problems = read("problems.parquet")?;
         let report = SourceReport {
             label: meta.origin.label(),
@@ -134,6 +172,31 @@ impl Cache {
         })
     }
 
+    /// Keeps a source under `key` on a thread of its own: whoever loaded the source goes on
+    /// (the window draws its first dashboard) while a million rows are written as Parquet.
+    /// [`wait_for_writes`] waits for every write started so (before the process ends, before
+    /// the cache is emptied).
+    pub fn put_in_background(
+        &self,
+        key: String,
+        table: DataFrame,
+        problems: DataFrame,
+        report: SourceReport,
+    ) {
+        let cache = self.clone();
+        let write = move || {
+            behind_other_work();
+            cache.put(&key, &table, &problems, &report)
+        };
+        // No thread to be had: the entry is simply not kept (the cache is best effort).
+        if let Ok(handle) = std::thread::Builder::new()
+            .name("cache-write".into())
+            .spawn(write)
+        {
+            pending().push(handle);
+        }
+    }
+
     /// Keeps a source under `key`. The tables first, the JSON last: an entry without its JSON is
     /// a miss.
     pub fn put(&self, key: &str, table: &DataFrame, problems: &DataFrame, report: &SourceReport) {
@@ -148,9 +211,13 @@ impl Cache {
         report: &SourceReport,
     ) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(&self.dir)?;
-        for (what, frame) in [("table.parquet", table), ("problems.parquet", problems)] {
+        let (table, names) = super::cache_codes::to_codes(table)?;
+        for (what, frame) in [("table.parquet", &table), ("problems.parquet", problems)] {
             let mut bytes = Vec::new();
-            ParquetWriter::new(&mut bytes).finish(&mut frame.clone())?;
+            // On this thread alone, not on polars' threads the dashboard is computed on.
+            ParquetWriter::new(&mut bytes)
+                .set_parallel(false)
+                .finish(&mut frame.clone())?;
             crate::export::write_atomic(&self.path(key, what), &bytes)?;
         }
         let meta = Meta {
@@ -160,13 +227,15 @@ impl Cache {
             mapping: report.mapping.clone(),
             notes: report.notes.clone(),
             preview: report.preview.clone(),
+            names,
         };
         crate::export::write_atomic(&self.path(key, "json"), &serde_json::to_vec(&meta)?)?;
         Ok(())
     }
 
-    /// Empties the cache; returns the bytes freed.
+    /// Empties the cache (after the writes under way); returns the bytes freed.
     pub fn clear(&self) -> std::io::Result<u64> {
+        wait_for_writes();
         let mut freed = 0;
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return Ok(0);

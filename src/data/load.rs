@@ -280,20 +280,29 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
     }
     let mut fresh = normalise_all(raws, options)?.into_iter();
     let mut pieces = Vec::with_capacity(count);
+    let mut to_keep = Vec::new();
     for (key, hit) in keys.into_iter().zip(hits) {
         let piece = match hit {
             Some(piece) => piece,
             None => {
                 let piece = fresh.next().expect("one fresh piece per file not cached");
-                if let (Some(cache), Some(key)) = (&options.cache, key) {
-                    cache.put(&key, &piece.table, &piece.problems, &piece.report);
+                if let Some(key) = key {
+                    to_keep.push((key, piece.clone()));
                 }
                 piece
             }
         };
         pieces.push(piece);
     }
-    assemble(pieces, options)
+    let dataset = assemble(pieces, options)?;
+    // Kept in the cache in the background once the dataset is ready: the window draws its
+    // dashboard meanwhile.
+    if let Some(cache) = &options.cache {
+        for (key, piece) in to_keep {
+            cache.put_in_background(key, piece.table, piece.problems, piece.report);
+        }
+    }
+    Ok(dataset)
 }
 
 /// Loads files given as bytes (the embedded sample, files dropped on the window).
@@ -446,6 +455,7 @@ fn preview(raw: &RawTable, n: usize) -> BTreeMap<String, Vec<String>> {
 }
 
 /// One source interpreted: its canonical rows (named by its base label), its problems, its report.
+#[derive(Clone)]
 struct Piece {
     table: DataFrame,
     problems: DataFrame,

@@ -8,6 +8,7 @@
 //! * [`load`] ties it together for one or many files, reporting [`progress`] as it goes.
 
 pub mod cache;
+mod cache_codes;
 pub mod categories;
 pub mod contain;
 pub mod detect;
