@@ -201,7 +201,7 @@ impl Cache {
 
     /// Keeps a source under `key`. The tables first, the JSON last: an entry without its JSON is
     /// a miss.
-    pub fn put(&self, key: &str, table: &DataFrame, problems: &DataFrame, report: &SourceReport) {
+    fn put(&self, key: &str, table: &DataFrame, problems: &DataFrame, report: &SourceReport) {
         let _ = self.try_put(key, table, problems, report);
     }
 

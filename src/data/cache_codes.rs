@@ -120,6 +120,10 @@ pub fn from_codes(
         })
         .collect();
     polars_ensure!(taken == values.len(), ComputeError: "list values do not add up");
+    polars_ensure!(
+        lists.keys().all(|name| codes.names.contains_key(*name)),
+        ComputeError: "a list without its names"
+    );
     let restore = |column: &String, named: &[(u32, String)]| -> PolarsResult<Series> {
         let translate = translation(named)?;
         let stored = table.column(column)?.as_materialized_series().rechunk();

@@ -201,18 +201,26 @@ pub fn read_file(
         let table = csv_stream::read(path, &file, options, arrival)?;
         return finish(path, Format::Csv, table);
     }
-    let mut bytes = head;
+    // Read whole into memory of the file's size (what a workbook's reader holds while it
+    // reads), from its start, in parts between reports.
+    use std::io::{Read, Seek};
+    drop(head);
+    let mut file = file;
+    file.rewind().map_err(io)?;
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     loop {
-        let at = bytes.len();
-        bytes.resize(at + READ_PART, 0);
-        let n = whole_file::read_up_to(&file, &mut bytes[at..], at as u64).map_err(io)?;
-        bytes.truncate(at + n);
-        (arrival.read)(bytes.len() as u64);
-        (arrival.check)()?;
-        if n < READ_PART {
+        let n = (&mut file)
+            .take(READ_PART as u64)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if n == 0 {
             break;
         }
+        (arrival.read)(bytes.len() as u64);
+        (arrival.check)()?;
     }
+    drop(file);
     (arrival.parsing)();
     read_bytes(path, bytes, options)
 }
