@@ -20,7 +20,7 @@ use super::note::Note;
 use super::source::Origin;
 
 /// Bumped when what is cached changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A folder of cached sources.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +46,8 @@ struct Meta {
     preview: BTreeMap<String, Vec<String>>,
     /// How the table's category columns and lists are kept.
     codes: super::cache_codes::Codes,
+    /// The write the tables belong to (part of their file names).
+    write: String,
 }
 
 /// The cache writes started by [`Cache::put_in_background`] and not yet waited for.
@@ -61,7 +63,7 @@ fn pending() -> std::sync::MutexGuard<'static, Vec<std::thread::JoinHandle<()>>>
 /// The calling thread yields to the process's others when cores are scarce (a cache write
 /// while the first dashboard is computed).
 #[cfg(target_os = "linux")]
-fn behind_other_work() {
+fn lower_thread_priority() {
     // SAFETY: on Linux, `setpriority` of process 0 sets the nice value of the calling thread
     // alone; a failure leaves it as it was.
     unsafe {
@@ -70,7 +72,7 @@ fn behind_other_work() {
 }
 
 #[cfg(not(target_os = "linux"))]
-fn behind_other_work() {}
+fn lower_thread_priority() {}
 
 /// Waits for the cache writes under way (a write that failed or panicked left no entry).
 pub fn wait_for_writes() {
@@ -151,10 +153,12 @@ impl Cache {
                 .finish()
                 .ok()
         };
-        let values = read("values.parquet")?;
-        let coded = read("table.parquet")?;
+        // The tables of the write the JSON names: codes never meet another write's names.
+        let of_write = |what: &str| format!("{}.{what}", meta.write);
+        let values = read(&of_write("values.parquet"))?;
+        let coded = read(&of_write("table.parquet"))?;
         let table = super::cache_codes::from_codes(coded, &values, &meta.codes).ok()?;
-        let problems = read("problems.parquet")?;
+        let problems = read(&of_write("problems.parquet"))?;
         let report = SourceReport {
             label: meta.origin.label(),
             origin: meta.origin,
@@ -174,33 +178,36 @@ impl Cache {
         })
     }
 
-    /// Keeps a source under `key` on a thread of its own: whoever loaded the source goes on
-    /// (the window draws its first dashboard) while a million rows are written as Parquet.
-    /// [`wait_for_writes`] waits for every write started so (before the process ends, before
-    /// the cache is emptied).
-    pub fn put_in_background(
-        &self,
-        key: String,
-        table: DataFrame,
-        problems: DataFrame,
-        report: SourceReport,
-    ) {
+    /// Keeps the sources of one load (key, table, problems, report) on a thread of their own,
+    /// one after the other: whoever loaded them goes on (the window draws its first dashboard)
+    /// while a million rows are written as Parquet. [`wait_for_writes`] waits for every write
+    /// started so (before the process ends, before the cache is emptied).
+    pub fn put_in_background(&self, sources: Vec<(String, DataFrame, DataFrame, SourceReport)>) {
+        if sources.is_empty() {
+            return;
+        }
         let cache = self.clone();
         let write = move || {
-            behind_other_work();
-            cache.put(&key, &table, &problems, &report)
+            lower_thread_priority();
+            for (key, table, problems, report) in sources {
+                cache.put(&key, &table, &problems, &report);
+            }
         };
-        // No thread to be had: the entry is simply not kept (the cache is best effort).
+        let mut pending = pending();
+        // Writes that ended need no waiting for.
+        pending.retain(|write| !write.is_finished());
+        // No thread to be had: the entries are simply not kept (the cache is best effort).
         if let Ok(handle) = std::thread::Builder::new()
             .name("cache-write".into())
             .spawn(write)
         {
-            pending().push(handle);
+            pending.push(handle);
         }
     }
 
-    /// Keeps a source under `key`. The tables first, the JSON last: an entry without its JSON is
-    /// a miss.
+    /// Keeps a source under `key`. The tables first, named by this write, the JSON last, naming
+    /// it: an entry without its JSON is a miss, and two writes of one key (two windows on one
+    /// file) never mix. The tables of earlier writes go afterwards.
     fn put(&self, key: &str, table: &DataFrame, problems: &DataFrame, report: &SourceReport) {
         let _ = self.try_put(key, table, problems, report);
     }
@@ -213,6 +220,13 @@ impl Cache {
         report: &SourceReport,
     ) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::create_dir_all(&self.dir)?;
+        let write = format!(
+            "{:x}-{:x}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos())
+        );
         let stored = super::cache_codes::to_codes(table)?;
         for (what, frame) in [
             ("table.parquet", &stored.table),
@@ -227,7 +241,7 @@ impl Cache {
                 .with_compression(ParquetCompression::Lz4Raw)
                 .set_parallel(false)
                 .finish(&mut frame.clone())?;
-            crate::export::write_atomic(&self.path(key, what), &bytes)?;
+            crate::export::write_atomic(&self.path(key, &format!("{write}.{what}")), &bytes)?;
         }
         let meta = Meta {
             origin: report.origin.clone(),
@@ -237,8 +251,20 @@ impl Cache {
             notes: report.notes.clone(),
             preview: report.preview.clone(),
             codes: stored.codes,
+            write: write.clone(),
         };
         crate::export::write_atomic(&self.path(key, "json"), &serde_json::to_vec(&meta)?)?;
+        // Earlier writes' tables (a reader still on them finds them gone: a miss).
+        let prefix = format!("{key}.");
+        for entry in std::fs::read_dir(&self.dir)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(rest) = name.strip_prefix(&prefix)
+                && rest.ends_with(".parquet")
+                && !rest.starts_with(&format!("{write}."))
+            {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
         Ok(())
     }
 
@@ -271,5 +297,91 @@ impl Cache {
                     .sum()
             })
             .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report() -> SourceReport {
+        let origin = Origin {
+            file: "progetti.csv".into(),
+            sheet: None,
+            format: super::super::source::Format::Csv,
+        };
+        SourceReport {
+            label: origin.label(),
+            origin,
+            sheets: Vec::new(),
+            headers: Vec::new(),
+            mapping: Explained::default(),
+            rows: 1,
+            problems: 0,
+            notes: Vec::new(),
+            preview: BTreeMap::new(),
+            cached: false,
+        }
+    }
+
+    fn table(province: &str) -> DataFrame {
+        df!("province" => [province], "title" => ["a"])
+            .unwrap()
+            .lazy()
+            .with_column(col("province").cast(super::super::categories::categorical()))
+            .collect()
+            .unwrap()
+    }
+
+    fn files(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_key_written_again_keeps_only_the_last_write_and_reads_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path());
+        let empty = DataFrame::empty();
+        cache.put("k", &table("Cuneo"), &empty, &report());
+        cache.put("k", &table("Torino"), &empty, &report());
+        // One JSON and the three tables of the last write.
+        assert_eq!(files(dir.path()).len(), 4, "{:?}", files(dir.path()));
+        let got = cache.get("k").unwrap();
+        assert!(got.table.equals_missing(&table("Torino")));
+    }
+
+    #[test]
+    fn a_json_naming_tables_of_another_write_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path());
+        cache.put("k", &table("Cuneo"), &DataFrame::empty(), &report());
+        let json = dir.path().join("k.json");
+        let text = std::fs::read_to_string(&json).unwrap();
+        let meta: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let write = meta["write"].as_str().unwrap().to_string();
+        std::fs::write(&json, text.replace(&write, "altra-scrittura")).unwrap();
+        assert!(cache.get("k").is_none());
+    }
+
+    #[test]
+    fn writes_in_the_background_are_there_once_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::at(dir.path());
+        let sources = (0..3)
+            .map(|i| (format!("k{i}"), table("Asti"), DataFrame::empty(), report()))
+            .collect();
+        cache.put_in_background(sources);
+        wait_for_writes();
+        for i in 0..3 {
+            assert!(cache.get(&format!("k{i}")).is_some(), "k{i}");
+        }
+        assert!(cache.clear().unwrap() > 0);
+        assert!(files(dir.path()).is_empty());
     }
 }

@@ -72,10 +72,13 @@ pub fn to_codes(table: &DataFrame) -> PolarsResult<Stored> {
                             .then(|| (offsets[i + 1] - offsets[i]) as u32)
                     })
                     .collect();
-                let inner = flat.u32()?;
+                let inner = flat.u32()?.rechunk();
+                let inner = inner.cont_slice()?;
                 let before = values.len();
-                let (start, end) = (offsets[0] as usize, offsets[arr.len()] as usize);
-                values.extend(inner.into_no_null_iter().skip(start).take(end - start));
+                // The values of the lists there are (a null list may span some).
+                for i in (0..arr.len()).filter(|i| arr.is_valid(*i)) {
+                    values.extend_from_slice(&inner[offsets[i] as usize..offsets[i + 1] as usize]);
+                }
                 codes
                     .lists
                     .push((column.name().to_string(), values.len() - before));
@@ -168,13 +171,18 @@ pub fn from_codes(
     Ok(table)
 }
 
-/// The categories behind a category column or a list of them.
+/// The categories behind a category column or a list of them — when they are the global ones
+/// with 32-bit codes, as the loader makes them (others are kept by Parquet as they are).
 fn mapping_of(dtype: &DataType) -> Option<Arc<CategoricalMapping>> {
     if !is_categorical(dtype) {
         return None;
     }
     match dtype {
-        DataType::Categorical(_, mapping) => Some(mapping.clone()),
+        DataType::Categorical(categories, mapping)
+            if categories.is_global() && categories.physical() == CategoricalPhysical::U32 =>
+        {
+            Some(mapping.clone())
+        }
         DataType::List(inner) => mapping_of(inner),
         _ => None,
     }
@@ -371,6 +379,24 @@ mod tests {
         let back = from_codes(stored.table, &stored.values, &stored.codes).unwrap();
         assert!(back.equals_missing(&t), "{back:?}\n{t:?}");
         assert_eq!(back.schema(), t.schema());
+    }
+
+    #[test]
+    fn lists_made_null_by_a_condition_come_back_as_they_were() {
+        // A list nulled by `when` may keep its values behind the null.
+        let t = table()
+            .lazy()
+            .with_column(
+                when(col("title").eq(lit("a")))
+                    .then(lit(NULL).cast(DataType::List(Box::new(categorical()))))
+                    .otherwise(col("age_groups"))
+                    .alias("age_groups"),
+            )
+            .collect()
+            .unwrap();
+        let stored = to_codes(&t).unwrap();
+        let back = from_codes(stored.table, &stored.values, &stored.codes).unwrap();
+        assert!(back.equals_missing(&t), "{back:?}\n{t:?}");
     }
 
     #[test]

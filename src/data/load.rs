@@ -298,9 +298,12 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
     // Kept in the cache in the background once the dataset is ready: the window draws its
     // dashboard meanwhile.
     if let Some(cache) = &options.cache {
-        for (key, piece) in to_keep {
-            cache.put_in_background(key, piece.table, piece.problems, piece.report);
-        }
+        cache.put_in_background(
+            to_keep
+                .into_iter()
+                .map(|(key, p)| (key, p.table, p.problems, p.report))
+                .collect(),
+        );
     }
     Ok(dataset)
 }

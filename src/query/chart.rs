@@ -556,7 +556,13 @@ pub fn query(table: &DataFrame, filters: &Filters, spec: &ChartSpec) -> PolarsRe
     let schema = table.schema();
     // Counted by category code over the kept rows where the chart allows it, as the dashboard
     // does; grouped by polars otherwise.
-    if spec.split.is_none() && spec.dimension != Dimension::Year {
+    let counted_by_code = spec.split.is_none()
+        && spec.dimension != Dimension::Year
+        && !matches!(spec.measure, Measure::MeanGrant | Measure::MedianGrant)
+        && table
+            .column(&spec.dimension.column())
+            .is_ok_and(|c| crate::data::categories::is_categorical(c.dtype()));
+    if counted_by_code {
         let sums = Sums::of(table)?;
         let kept = match filters.predicate(schema, None) {
             None => None,

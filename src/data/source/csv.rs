@@ -244,6 +244,9 @@ impl Layout {
     /// decides whether the file lets them be parsed alone ([`Layout::may_parse_in_part`]).
     pub(super) fn projection(&self, options: &super::ReadOptions) -> Option<Arc<Vec<usize>>> {
         let keep = options.columns(&self.names)?;
+        if self.names.iter().all(|n| keep.contains(n)) {
+            return None;
+        }
         Some(Arc::new(
             self.names
                 .iter()

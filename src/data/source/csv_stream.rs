@@ -15,6 +15,7 @@ use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
 
+use polars::io::utils::compression::SupportedCompression;
 use polars::prelude::*;
 
 use super::csv::{Layout, SAMPLE_LINES, TextEncoding};
@@ -44,6 +45,8 @@ pub(super) fn read(
     read_in_pieces(path, file, options, arrival, PIECE)
 }
 
+/// Reads `file` in pieces of `piece` bytes, again as a new plan asks, or whole when a piece
+/// cannot be cut or parsed as the whole text would be.
 fn read_in_pieces(
     path: &Path,
     file: &File,
@@ -54,12 +57,23 @@ fn read_in_pieces(
     let mut plan = Plan {
         latin: false,
         in_part: true,
+        changes_left: 2,
     };
-    // Each new plan reads as Windows-1252 or in full where the last did not: three at most.
+    // Each new plan reads as Windows-1252, in full, or after a change of the file, where the
+    // last did not: a handful of reads at most.
     loop {
         match attempt(path, file, options, arrival, plan, piece)? {
             Attempt::Read(table) => return Ok(table),
             Attempt::Again(next) => plan = next,
+            Attempt::Whole => {
+                let bytes =
+                    super::whole_file::read_whole(path).map_err(|source| LoadError::Io {
+                        file: path.to_path_buf(),
+                        source,
+                    })?;
+                (arrival.read)(bytes.len() as u64);
+                return super::csv::read(path, bytes, options);
+            }
         }
     }
 }
@@ -71,14 +85,28 @@ struct Plan {
     latin: bool,
     /// A question's columns may be parsed alone.
     in_part: bool,
+    /// How many more times the file is read again when it changed while it was read.
+    changes_left: u8,
 }
 
+/// What one read of the file came to.
 enum Attempt {
     Read(RawTable),
-    /// Read again, so.
+    /// The file must be read again with this plan.
     Again(Plan),
+    /// The file must be read whole: its pieces could not be cut or parsed as the whole text.
+    Whole,
 }
 
+/// The version of `file` (size, modification time): a read during which it changed is read
+/// again, so that its rows come from one version of the file.
+fn version(file: &File) -> Option<(u64, std::time::SystemTime)> {
+    let meta = file.metadata().ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// One read of the file with `plan`: the first piece gives the layout, the others are parsed
+/// as they arrive.
 fn attempt(
     path: &Path,
     file: &File,
@@ -91,12 +119,17 @@ fn attempt(
         file: path.to_path_buf(),
         source,
     };
+    let before = version(file);
     let mut pieces = Pieces::new(file, piece);
     // The first piece holds the lines the layout is found from, as in the whole text.
-    let Some(mut first) = pieces.next(Vec::new(), SAMPLE_LINES).map_err(io)? else {
-        return Err(LoadError::Empty {
-            file: path.to_path_buf(),
-        });
+    let mut first = match pieces.fill_next(Vec::new(), SAMPLE_LINES).map_err(io)? {
+        Fill::Records(records) => records,
+        Fill::End => {
+            return Err(LoadError::Empty {
+                file: path.to_path_buf(),
+            });
+        }
+        Fill::TooLong => return Ok(Attempt::Whole),
     };
     let bom = first.bytes().starts_with(b"\xEF\xBB\xBF");
     if bom {
@@ -112,7 +145,23 @@ fn attempt(
     let Some((first, _)) = Job::of(first, latin, bom) else {
         unreachable!("the first piece is UTF-8 when not read as Windows-1252")
     };
-    let layout = Layout::detect(path, first.text(), encoding)?;
+    let layout = match Layout::detect(path, first.text(), encoding) {
+        Ok(layout) => layout,
+        // Refused as not text, or empty, as UTF-8: the whole file decides its encoding first.
+        Err(_) if encoding == TextEncoding::Utf8 => return Ok(Attempt::Whole),
+        Err(e) => return Err(e),
+    };
+    // polars skips the lines before the data without pairing quotes; pieces are cut pairing
+    // them from the file's start: an odd quote up there (`Diametro 3/4"`) is read whole.
+    let above: usize = first
+        .text()
+        .split_inclusive('\n')
+        .take(layout.header_line + 1)
+        .map(|line| line.matches('"').count())
+        .sum();
+    if !above.is_multiple_of(2) {
+        return Ok(Attempt::Whole);
+    }
     let projection = match layout.projection(options) {
         Some(p) if plan.in_part => {
             let tail = tail(file, latin).map_err(io)?;
@@ -124,11 +173,12 @@ fn attempt(
         return Ok(Attempt::Again(Plan {
             latin,
             in_part: false,
+            ..plan
         }));
     }
     (arrival.read)(pieces.read);
     let plan = Plan { latin, ..plan };
-    let stream = Stream {
+    let parser = PieceParser {
         path,
         arrival,
         layout: &layout,
@@ -136,10 +186,16 @@ fn attempt(
         plan,
         bom,
     };
-    let frames = match stream.parse_all(&mut pieces, first)? {
+    let frames = match parser.parse_all(&mut pieces, first)? {
         Parsed::Frames(frames) => frames,
-        Parsed::Again(next) => return Ok(Attempt::Again(next)),
+        Parsed::Redo(redo) => return Ok(redo),
     };
+    if plan.changes_left > 0 && version(file) != before {
+        return Ok(Attempt::Again(Plan {
+            changes_left: plan.changes_left - 1,
+            ..plan
+        }));
+    }
     let fail = |e: PolarsError| LoadError::unreadable(path, e.to_string());
     let mut frames = frames.into_iter();
     let mut frame = frames.next().unwrap_or_default();
@@ -151,15 +207,15 @@ fn attempt(
     // A row empty in the columns read may not be empty in the file: then read them all.
     if projection.is_some() && crate::data::normalise::has_empty_rows(&frame).map_err(fail)? {
         return Ok(Attempt::Again(Plan {
-            latin,
             in_part: false,
+            ..plan
         }));
     }
     layout.table(path, frame).map(Attempt::Read)
 }
 
-/// What the pieces after the first are read with.
-struct Stream<'a> {
+/// Parses the pieces of one read of a file.
+struct PieceParser<'a> {
     path: &'a Path,
     arrival: &'a Arrival<'a>,
     layout: &'a Layout,
@@ -172,16 +228,31 @@ struct Stream<'a> {
 /// The pieces parsed, or how to read the file again.
 enum Parsed {
     Frames(Vec<DataFrame>),
-    Again(Plan),
+    Redo(Attempt),
 }
 
-impl Stream<'_> {
+/// The pieces waiting for a parser; `None` once a parser stopped on an error or a panic, so
+/// that the reader's next hand-over fails instead of waiting for nobody.
+type Queue = std::sync::Mutex<Option<std::sync::mpsc::Receiver<(Job, usize, usize)>>>;
+
+/// Closes the [`Queue`] when a parser stops, however it stops.
+struct CloseOnStop<'a>(&'a Queue);
+
+impl Drop for CloseOnStop<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut queue) = self.0.lock() {
+            queue.take();
+        }
+    }
+}
+
+impl PieceParser<'_> {
     /// Parses `first` and every piece after it: [`PARSERS`] threads parse pieces into columns
     /// (polars finds a piece's lines on one core, so two pieces keep both busy) while this one
     /// reads and checks the next; the frames are put back in the file's order.
     fn parse_all(&self, pieces: &mut Pieces, first: Job) -> Result<Parsed, LoadError> {
         let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(Job, usize, usize)>(1);
-        let to_parse = std::sync::Mutex::new(to_parse);
+        let to_parse: Queue = std::sync::Mutex::new(Some(to_parse));
         let (fed, parsed) = std::thread::scope(|scope| {
             let (give_back, given_back) = std::sync::mpsc::channel::<Vec<u8>>();
             let (path, layout, projection) = (self.path, self.layout, self.projection);
@@ -189,10 +260,14 @@ impl Stream<'_> {
                 .map(|_| {
                     let (to_parse, give_back) = (&to_parse, give_back.clone());
                     scope.spawn(move || -> Result<Vec<(usize, DataFrame)>, LoadError> {
+                        let _close = CloseOnStop(to_parse);
                         let mut frames = Vec::new();
                         loop {
-                            let next = to_parse.lock().map(|r| r.recv());
-                            let Ok(Ok((job, skip, index))) = next else {
+                            let next = match to_parse.lock() {
+                                Ok(queue) => queue.as_ref().map(|r| r.recv()),
+                                Err(_) => None,
+                            };
+                            let Some(Ok((job, skip, index))) = next else {
                                 return Ok(frames);
                             };
                             let text = job.text().as_bytes();
@@ -233,19 +308,19 @@ impl Stream<'_> {
         });
         // A reading error or a cancel first, then a new plan, then a parsing error.
         match fed? {
-            Some(next) => Ok(Parsed::Again(next)),
+            Some(redo) => Ok(Parsed::Redo(redo)),
             None => parsed.map(Parsed::Frames),
         }
     }
 
     /// Reads, checks and hands the pieces after the first to `jobs` until the file ends (or
-    /// the parser stops); a new plan when a piece shows the file must be read otherwise.
+    /// the parsers stop); how to read the file again when a piece shows it must be.
     fn feed(
         &self,
         pieces: &mut Pieces,
         jobs: &std::sync::mpsc::SyncSender<(Job, usize, usize)>,
         given_back: &std::sync::mpsc::Receiver<Vec<u8>>,
-    ) -> Result<Option<Plan>, LoadError> {
+    ) -> Result<Option<Attempt>, LoadError> {
         let io = |source| LoadError::Io {
             file: self.path.to_path_buf(),
             source,
@@ -266,23 +341,30 @@ impl Stream<'_> {
                     Err(_) => return Ok(None),
                 },
             };
-            let Some(records) = pieces.next(buf, 0).map_err(io)? else {
-                return Ok(None);
+            let records = match pieces.fill_next(buf, 0).map_err(io)? {
+                Fill::Records(records) => records,
+                Fill::End => return Ok(None),
+                Fill::TooLong => return Ok(Some(Attempt::Whole)),
             };
             (self.arrival.read)(pieces.read);
             (self.arrival.check)()?;
             if self.projection.is_some() && !self.layout.may_parse_in_part(records.bytes()) {
-                return Ok(Some(Plan {
+                return Ok(Some(Attempt::Again(Plan {
                     in_part: false,
                     ..self.plan
-                }));
+                })));
             }
             let Some((job, raw)) = Job::of(records, self.plan.latin, self.bom) else {
-                return Ok(Some(Plan {
+                return Ok(Some(Attempt::Again(Plan {
                     latin: true,
                     ..self.plan
-                }));
+                })));
             };
+            // polars takes a text starting like a compressed stream (`x^…`, a zlib header) for
+            // one; only the file's start is so checked when it is read whole.
+            if SupportedCompression::check(job.text().as_bytes()).is_some() {
+                return Ok(Some(Attempt::Whole));
+            }
             spare = raw;
             index += 1;
             if jobs.send((job, 0, index)).is_err() {
@@ -346,7 +428,9 @@ fn tail(file: &File, latin: bool) -> std::io::Result<Option<String>> {
     let n = read_up_to(file, &mut buf, from)?;
     buf.truncate(n);
     let mut bytes = buf.as_slice();
-    if from > 0 {
+    if from == 0 {
+        bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    } else {
         // From the first line that starts within the tail; enough of them to find the last five.
         match memchr::memchr(b'\n', bytes) {
             Some(at) if memchr::memchr_iter(b'\n', bytes).count() > 6 => bytes = &bytes[at + 1..],
@@ -362,6 +446,17 @@ fn tail(file: &File, latin: bool) -> std::io::Result<Option<String>> {
         String::from_utf8_lossy(bytes).into_owned()
     }))
 }
+
+/// What [`Pieces::fill_next`] found.
+enum Fill {
+    Records(Records),
+    /// The file was all handed out.
+    End,
+    TooLong,
+}
+
+/// How many pieces' worth a buffer may grow to hold one record.
+const GROWTH: usize = 8;
 
 /// Whole records read from the file: `buf[from..to]`.
 struct Records {
@@ -398,10 +493,11 @@ impl<'f> Pieces<'f> {
         }
     }
 
-    /// The next records, in `buf`: at least a piece's worth of bytes and `lines` line ends
-    /// unless the file ends first, up to the end of the last whole record; the rest of the file
-    /// at its end. `None` when all was handed out.
-    fn next(&mut self, mut buf: Vec<u8>, lines: usize) -> std::io::Result<Option<Records>> {
+    /// Fills `buf` with the next records: at least a piece's worth of bytes and `lines` line
+    /// ends unless the file ends first, up to the end of the last whole record; the rest of the
+    /// file at its end. [`Fill::TooLong`] when no record ends within [`GROWTH`] pieces (a stray
+    /// quote, line ends of another kind).
+    fn fill_next(&mut self, mut buf: Vec<u8>, lines: usize) -> std::io::Result<Fill> {
         let mut want = self.piece.max(2 * self.carry.len());
         if buf.len() < want {
             buf.resize(want, 0);
@@ -417,7 +513,7 @@ impl<'f> Pieces<'f> {
                 self.ended = filled < want;
             }
             if filled == 0 {
-                return Ok(None);
+                return Ok(Fill::End);
             }
             let end = if self.ended {
                 Some(filled)
@@ -429,17 +525,18 @@ impl<'f> Pieces<'f> {
             match end {
                 Some(end) if self.ended || enough_lines(end) => {
                     self.carry.extend_from_slice(&buf[end..filled]);
-                    return Ok(Some(Records {
+                    return Ok(Fill::Records(Records {
                         buf,
                         from: 0,
                         to: end,
                     }));
                 }
                 // One record longer than the buffer, or too few lines: a bigger one.
-                _ => {
+                _ if want < GROWTH * self.piece.max(1 << 17) => {
                     want *= 2;
                     buf.resize(want, 0);
                 }
+                _ => return Ok(Fill::TooLong),
             }
         }
     }
@@ -666,6 +763,78 @@ mod tests {
             "{:?}",
             read.err()
         );
+    }
+
+    #[test]
+    fn ragged_lines_in_pieces_of_both_parsers_are_refused_not_waited_on() {
+        // Found in review: both parsers failing left the reader waiting for them for ever.
+        let mut text = String::from("a;b;c\n");
+        for i in 0..3000 {
+            text.push_str(if i > 250 && i % 40 == 0 {
+                "1;2;3;4\n"
+            } else {
+                "1;2;3\n"
+            });
+        }
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            both(text.as_bytes(), &ReadOptions::default(), 500);
+            let _ = done.send(());
+        });
+        finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the read ends");
+    }
+
+    #[test]
+    fn an_odd_quote_above_the_data_reads_the_file_whole() {
+        let mut text = String::from("Elenco \"provvisorio\nTitolo;Provincia;Note\n");
+        for _ in 0..300 {
+            text.push_str("a;Cuneo;\"riga\nsu due\"\n");
+        }
+        for piece in [64, 1000] {
+            assert_eq!(both(text.as_bytes(), &ReadOptions::default(), piece), 1);
+        }
+    }
+
+    #[test]
+    fn a_text_refused_as_utf8_is_judged_on_the_whole_file() {
+        let mut bytes = b"Titolo;Provincia\n".to_vec();
+        for _ in 0..300 {
+            bytes.extend_from_slice("Citt\u{FFFD};Cuneo\n".as_bytes());
+        }
+        bytes.extend_from_slice(b"x;\xE0\n");
+        both(&bytes, &ReadOptions::default(), 4096);
+    }
+
+    #[test]
+    fn a_piece_starting_like_a_compressed_stream_reads_the_file_whole() {
+        let mut text = header_and(&rows(300));
+        for _ in 0..300 {
+            text.push_str("x^2;Piemonte;Cuneo;1;2;n\n");
+        }
+        for piece in [100, 5000] {
+            both(text.as_bytes(), &by_province(), piece);
+            both(text.as_bytes(), &ReadOptions::default(), piece);
+        }
+    }
+
+    #[test]
+    fn records_that_never_end_read_the_file_whole() {
+        // A stray quote: no line end after it is outside quotes.
+        let mut lines = rows(20_000);
+        lines[300] = "\"senza fine;Piemonte;Cuneo;1;2;n".into();
+        let text = header_and(&lines);
+        assert!(text.len() > 1 << 20);
+        both(text.as_bytes(), &ReadOptions::default(), 4096);
+    }
+
+    #[test]
+    fn a_totals_row_after_a_byte_order_mark_is_found_in_a_small_file() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(b"Totale;Provincia;Contributo concesso\n");
+        bytes.extend_from_slice(header_and(&rows(10)).as_bytes());
+        both(&bytes, &by_province(), 64);
     }
 
     proptest! {

@@ -168,7 +168,8 @@ pub fn read_path(path: &Path, options: &ReadOptions) -> Result<RawTable, LoadErr
 pub struct Arrival<'a> {
     /// The bytes of the file read so far.
     pub read: &'a dyn Fn(u64),
-    /// The file is read whole and is now being split into rows and columns.
+    /// The file is read whole and is now being split into rows and columns (not told of a
+    /// delimited text on disk, parsed as it is read).
     pub parsing: &'a dyn Fn(),
     /// Whether to go on (an error stops the read: the load was cancelled).
     pub check: &'a dyn Fn() -> Result<(), LoadError>,
@@ -192,7 +193,16 @@ pub fn read_file(
         file: path.to_path_buf(),
         source,
     };
-    let file = std::fs::File::open(path).map_err(io)?;
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        // A pipe (`<(zcat …)`) is read as it comes, whole: it has no offsets to read at.
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io)?;
+        (arrival.read)(bytes.len() as u64);
+        (arrival.parsing)();
+        return read_bytes(path, bytes, options);
+    }
     let mut head = vec![0; HEAD];
     let n = whole_file::read_up_to(&file, &mut head, 0).map_err(io)?;
     head.truncate(n);
@@ -205,7 +215,6 @@ pub fn read_file(
     // reads), from its start, in parts between reports.
     use std::io::{Read, Seek};
     drop(head);
-    let mut file = file;
     file.rewind().map_err(io)?;
     let size = file.metadata().map_or(0, |m| m.len());
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
