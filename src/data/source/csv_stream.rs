@@ -499,6 +499,10 @@ impl<'f> Pieces<'f> {
     /// quote, line ends of another kind).
     fn fill_next(&mut self, mut buf: Vec<u8>, lines: usize) -> std::io::Result<Fill> {
         let mut want = self.piece.max(2 * self.carry.len());
+        // A buffer grown for one long record goes back to a piece's size.
+        if buf.len() > 2 * want {
+            buf = Vec::new();
+        }
         if buf.len() < want {
             buf.resize(want, 0);
         }
