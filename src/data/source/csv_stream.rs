@@ -45,6 +45,35 @@ pub(super) fn read(
     read_in_pieces(path, file, options, arrival, PIECE)
 }
 
+/// Whether the delimited text at `path`, read in pieces of `piece` bytes, gives what it gives
+/// read whole (table, notes, or the same error); what differs otherwise. For the fuzzer.
+pub(super) fn pieces_agree_with_whole(
+    path: &Path,
+    options: &ReadOptions,
+    piece: usize,
+) -> Result<(), String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let whole = super::csv::read(path, bytes, options);
+    let file = File::open(path).map_err(|e| e.to_string())?;
+    let arrival = Arrival {
+        read: &|_| {},
+        parsing: &|| {},
+        check: &|| Ok(()),
+    };
+    match (
+        whole,
+        read_in_pieces(path, &file, options, &arrival, piece.max(1)),
+    ) {
+        (Ok(w), Ok(p)) if w.frame.equals_missing(&p.frame) && w.notes == p.notes => Ok(()),
+        (Ok(w), Ok(p)) => Err(format!(
+            "whole {:?} {:?}\npieces {:?} {:?}",
+            w.frame, w.notes, p.frame, p.notes
+        )),
+        (Err(w), Err(p)) if w.to_string() == p.to_string() => Ok(()),
+        (w, p) => Err(format!("whole {:?}\npieces {:?}", w.err(), p.err())),
+    }
+}
+
 /// Reads `file` in pieces of `piece` bytes, again as a new plan asks, or whole when a piece
 /// cannot be cut or parsed as the whole text would be.
 fn read_in_pieces(

@@ -234,6 +234,17 @@ pub fn read_file(
     read_bytes(path, bytes, options)
 }
 
+/// Whether the delimited text at `path`, read in pieces of `piece` bytes, gives what it gives
+/// read whole; what differs otherwise. For the fuzzer (`fuzz/fuzz_targets/csv_pieces.rs`).
+#[doc(hidden)]
+pub fn csv_pieces_agree_with_whole(
+    path: &Path,
+    options: &ReadOptions,
+    piece: usize,
+) -> Result<(), String> {
+    csv_stream::pieces_agree_with_whole(path, options, piece)
+}
+
 /// Reads a file's bytes; `path` names it in errors and notes.
 pub fn read_bytes(
     path: &Path,
