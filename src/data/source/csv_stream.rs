@@ -151,7 +151,7 @@ fn attempt(
     let before = version(file);
     let mut pieces = Pieces::new(file, piece);
     // The first piece holds the lines the layout is found from, as in the whole text.
-    let mut first = match pieces.fill_next(Vec::new(), SAMPLE_LINES).map_err(io)? {
+    let mut first = match pieces.fill_next(Vec::new(), Sample::LAYOUT).map_err(io)? {
         Fill::Records(records) => records,
         Fill::End => {
             return Err(LoadError::Empty {
@@ -370,7 +370,7 @@ impl PieceParser<'_> {
                     Err(_) => return Ok(None),
                 },
             };
-            let records = match pieces.fill_next(buf, 0).map_err(io)? {
+            let records = match pieces.fill_next(buf, Sample::NONE).map_err(io)? {
                 Fill::Records(records) => records,
                 Fill::End => return Ok(None),
                 Fill::TooLong => return Ok(Some(Attempt::Whole)),
@@ -476,6 +476,23 @@ fn tail(file: &File, latin: bool) -> std::io::Result<Option<String>> {
     }))
 }
 
+/// How much of the file a piece must hold besides a piece's worth of bytes.
+#[derive(Debug, Clone, Copy)]
+struct Sample {
+    lines: usize,
+    bytes: usize,
+}
+
+impl Sample {
+    const NONE: Sample = Sample { lines: 0, bytes: 0 };
+    /// What the whole text's layout and its check for binary content look at: the first lines
+    /// sampled, and 8192 characters (of four bytes at most).
+    const LAYOUT: Sample = Sample {
+        lines: SAMPLE_LINES,
+        bytes: 4 * 8192,
+    };
+}
+
 /// What [`Pieces::fill_next`] found.
 enum Fill {
     Records(Records),
@@ -522,11 +539,11 @@ impl<'f> Pieces<'f> {
         }
     }
 
-    /// Fills `buf` with the next records: at least a piece's worth of bytes and `lines` line
-    /// ends unless the file ends first, up to the end of the last whole record; the rest of the
-    /// file at its end. [`Fill::TooLong`] when no record ends within [`GROWTH`] pieces (a stray
-    /// quote, line ends of another kind).
-    fn fill_next(&mut self, mut buf: Vec<u8>, lines: usize) -> std::io::Result<Fill> {
+    /// Fills `buf` with the next records: at least a piece's worth of bytes, and `sample` (the
+    /// lines and bytes the layout is found from), unless the file ends first, up to the end of
+    /// the last whole record; the rest of the file at its end. [`Fill::TooLong`] when no record
+    /// ends within [`GROWTH`] pieces (a stray quote, line ends of another kind).
+    fn fill_next(&mut self, mut buf: Vec<u8>, sample: Sample) -> std::io::Result<Fill> {
         let mut want = self.piece.max(2 * self.carry.len());
         // A buffer grown for one long record goes back to a piece's size.
         if buf.len() > 2 * want {
@@ -553,10 +570,15 @@ impl<'f> Pieces<'f> {
             } else {
                 records_end(&buf[..filled])
             };
-            let enough_lines =
-                |end: usize| memchr::memchr_iter(b'\n', &buf[..end]).take(lines).count() == lines;
+            let enough = |end: usize| {
+                end >= sample.bytes
+                    && memchr::memchr_iter(b'\n', &buf[..end])
+                        .take(sample.lines)
+                        .count()
+                        == sample.lines
+            };
             match end {
-                Some(end) if self.ended || enough_lines(end) => {
+                Some(end) if self.ended || enough(end) => {
                     self.carry.extend_from_slice(&buf[end..filled]);
                     return Ok(Fill::Records(Records {
                         buf,
@@ -710,7 +732,7 @@ mod tests {
 
     #[test]
     fn windows_1252_found_late_reads_the_file_again() {
-        let mut bytes = header_and(&rows(400)).into_bytes();
+        let mut bytes = header_and(&rows(2000)).into_bytes();
         // "Città" in Windows-1252, in the last line: the file is not UTF-8.
         bytes.extend_from_slice(b"Citt\xE0;Piemonte;Torino;1;2;\x80 3\n");
         assert_eq!(both(&bytes, &by_province(), 4096), 2, "read again");
@@ -732,8 +754,8 @@ mod tests {
 
     #[test]
     fn a_wide_line_late_in_the_file_reads_it_again_in_full() {
-        let mut lines = rows(500);
-        lines[480] = "x;Piemonte;Cuneo;1;2;n;in più;e ancora".into();
+        let mut lines = rows(2000);
+        lines[1900] = "x;Piemonte;Cuneo;1;2;n;in più;e ancora".into();
         let text = header_and(&lines);
         // Whole, such a file is refused as ragged; in pieces too, after reading it in full.
         assert_eq!(both(text.as_bytes(), &by_province(), 2048), 2);
@@ -741,16 +763,16 @@ mod tests {
 
     #[test]
     fn a_quote_late_in_the_file_reads_it_again_in_full() {
-        let mut lines = rows(500);
-        lines[490] = "\"citato\";Piemonte;Cuneo;1;2;n".into();
+        let mut lines = rows(2000);
+        lines[1900] = "\"citato\";Piemonte;Cuneo;1;2;n".into();
         let text = header_and(&lines);
         assert_eq!(both(text.as_bytes(), &by_province(), 2048), 2);
     }
 
     #[test]
     fn rows_empty_in_the_columns_read_read_the_file_again_in_full() {
-        let mut lines = rows(300);
-        lines[150] = "solo un titolo;;;;;".into();
+        let mut lines = rows(2000);
+        lines[1500] = "solo un titolo;;;;;".into();
         let text = header_and(&lines);
         assert_eq!(both(text.as_bytes(), &by_province(), 1000), 2);
     }
@@ -868,6 +890,17 @@ mod tests {
         bytes.extend_from_slice(b"Totale;Provincia;Contributo concesso\n");
         bytes.extend_from_slice(header_and(&rows(10)).as_bytes());
         both(&bytes, &by_province(), 64);
+    }
+
+    #[test]
+    fn binary_content_within_the_first_characters_is_refused_as_whole() {
+        // Found by fuzzing: NUL bytes after the first 200 lines but within the 8192 characters
+        // the whole reader looks at.
+        let bytes = include_bytes!("../../../tests/fixtures/pieces_vs_whole_binary.csv");
+        for piece in [100, 484, 4096] {
+            both(bytes, &by_province(), piece);
+            both(bytes, &ReadOptions::default(), piece);
+        }
     }
 
     proptest! {
