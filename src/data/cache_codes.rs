@@ -110,6 +110,10 @@ pub fn from_codes(
     values: &DataFrame,
     codes: &Codes,
 ) -> PolarsResult<DataFrame> {
+    // polars keeps the global categories' names only while some column or type holds them: this
+    // type holds them from the first name added to the last column restored (without it, a
+    // process that has no other category column yet lost the names between the two).
+    let global = categorical();
     let values = values.column(VALUES)?.u32()?.rechunk();
     let values = values.cont_slice()?;
     let mut taken = 0usize;
@@ -128,23 +132,21 @@ pub fn from_codes(
         ComputeError: "a list without its names"
     );
     let restore = |column: &String, named: &[(u32, String)]| -> PolarsResult<Series> {
-        let translate = translation(named)?;
+        let translate = translation(named, &global)?;
         let stored = table.column(column)?.as_materialized_series().rechunk();
         match lists.get(column.as_str()) {
-            Some(&(at, n)) => lists_of(&stored, &values[at..at + n], &translate),
+            Some(&(at, n)) => lists_of(&stored, &values[at..at + n], &translate, &global),
             None => match stored.dtype() {
                 DataType::List(_) => {
                     let lists = stored
                         .list()?
                         .apply_to_inner(&|inner| translated(&inner, &translate))?;
-                    let dtype = DataType::List(Box::new(categorical()));
+                    let dtype = DataType::List(Box::new(global.clone()));
                     // SAFETY: every code was translated into this process's categories.
                     unsafe { lists.into_series().from_physical_unchecked(&dtype) }
                 }
                 // SAFETY: as above.
-                _ => unsafe {
-                    translated(&stored, &translate)?.from_physical_unchecked(&categorical())
-                },
+                _ => unsafe { translated(&stored, &translate)?.from_physical_unchecked(&global) },
             },
         }
     };
@@ -213,12 +215,12 @@ fn names_used(
 }
 
 /// Old code → this process's code, for the `named` codes.
-fn translation(named: &[(u32, String)]) -> PolarsResult<Vec<Option<u32>>> {
+fn translation(named: &[(u32, String)], global: &DataType) -> PolarsResult<Vec<Option<u32>>> {
     let texts = Series::new(
         "".into(),
         named.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>(),
     );
-    let here = texts.cast(&categorical())?;
+    let here = texts.cast(global)?;
     let here = here.to_physical_repr();
     let largest = named.iter().map(|(c, _)| *c as usize).max().unwrap_or(0);
     let mut translate: Vec<Option<u32>> = vec![None; largest + 1];
@@ -261,7 +263,12 @@ fn translated(values: &Series, translate: &[Option<u32>]) -> PolarsResult<Series
 
 /// The lists of categories with the `lengths` stored (null: no list) and their `values`, codes
 /// translated.
-fn lists_of(lengths: &Series, values: &[u32], translate: &[Option<u32>]) -> PolarsResult<Series> {
+fn lists_of(
+    lengths: &Series,
+    values: &[u32],
+    translate: &[Option<u32>],
+    global: &DataType,
+) -> PolarsResult<Series> {
     let lengths = lengths.u32()?;
     let mut offsets: Vec<i64> = Vec::with_capacity(lengths.len() + 1);
     offsets.push(0);
@@ -284,7 +291,7 @@ fn lists_of(lengths: &Series, values: &[u32], translate: &[Option<u32>]) -> Pola
         Some(valid.freeze()).filter(|v| v.unset_bits() > 0),
     )?;
     let lists = ListChunked::with_chunk(lengths.name().clone(), arr).into_series();
-    let dtype = DataType::List(Box::new(categorical()));
+    let dtype = DataType::List(Box::new(global.clone()));
     // SAFETY: every code was translated into this process's categories.
     unsafe { lists.from_physical_unchecked(&dtype) }
 }
