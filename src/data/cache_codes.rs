@@ -150,24 +150,11 @@ pub fn from_codes(
             },
         }
     };
-    // Every other column on a second thread.
     let all: Vec<(&String, &Vec<(u32, String)>)> = codes.names.iter().collect();
-    let half = |parity: usize| -> PolarsResult<Vec<(String, Series)>> {
-        all.iter()
-            .skip(parity)
-            .step_by(2)
-            .map(|(column, named)| Ok(((*column).clone(), restore(column, named)?)))
-            .collect()
-    };
-    let (first, second) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| half(1));
-        let first = half(0);
-        let second = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    });
-    for (column, restored) in first?.into_iter().chain(second?) {
+    let restored = super::side_by_side::every_other_on_a_second_thread(&all, |(column, named)| {
+        Ok(((*column).clone(), restore(column, named)?))
+    })?;
+    for (column, restored) in restored {
         table.replace(&column, restored.into_column())?;
     }
     Ok(table)

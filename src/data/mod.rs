@@ -26,6 +26,7 @@ pub mod quality;
 pub mod reference;
 pub mod sample;
 pub mod schema;
+mod side_by_side;
 pub mod source;
 pub mod synth;
 pub mod tally;

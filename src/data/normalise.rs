@@ -275,24 +275,10 @@ fn parse_columns(frame: &DataFrame, work: Vec<(Option<String>, Expr)>) -> Polars
     // Each source column is found, parsed and gathered on its own: every other one on a second
     // thread (polars runs each step on one core for most of its time).
     let sources: Vec<(String, Vec<Expr>)> = by_source.into_iter().collect();
-    let gather_all = |parity: usize| -> PolarsResult<Vec<Column>> {
-        let mut columns = Vec::new();
-        for (h, exprs) in sources.iter().skip(parity).step_by(2) {
-            columns.extend(parsed_and_gathered(frame, h, exprs)?);
-        }
-        Ok(columns)
-    };
-    let (first, second) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| gather_all(1));
-        let first = gather_all(0);
-        // A panic there is the loader's panic, reported as one (never a file "unreadable").
-        let second = other
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    });
-    out.hstack_mut(&first?)?;
-    out.hstack_mut(&second?)?;
+    let gathered = super::side_by_side::every_other_on_a_second_thread(&sources, |(h, exprs)| {
+        parsed_and_gathered(frame, h, exprs)
+    })?;
+    out.hstack_mut(&gathered.concat())?;
     Ok(out)
 }
 
