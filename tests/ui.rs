@@ -172,11 +172,16 @@ fn snapshot_after(tab: &str, name: &str, clicks: &[&str]) {
 fn snapshot_now(h: &mut Harness<'_, CruscottoApp>, name: &str) {
     h.remove_cursor();
     h.run_steps(4);
-    let rects: Vec<egui::Rect> = h
+    let mut rects: Vec<egui::Rect> = h
         .query_all_by_label_contains("caricati in")
         .chain(h.query_all_by_label_contains("calcolo"))
         .map(|node| node.rect())
         .collect();
+    // A load under way: its elapsed time, and the spinner or bar before it.
+    rects.extend(h.query_all_by_label_contains("Caricamento…").map(|node| {
+        let rect = node.rect();
+        egui::Rect::from_min_max(rect.min - egui::vec2(160.0, 0.0), rect.max)
+    }));
     for rect in rects {
         h.mask(rect.expand(2.0));
     }
@@ -1170,4 +1175,179 @@ fn without_a_desktop_dialog_exports_are_saved_through_the_browser() {
     }
     let image = image::open(&path).expect("the chart was saved where the browser said");
     assert!(image.width() > 100 && image.height() > 100);
+}
+
+/// A file a load waits on forever (a named pipe nobody writes to), until [`release`].
+fn never_ending(dir: &std::path::Path) -> std::path::PathBuf {
+    let pipe = dir.join("nazionale.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    pipe
+}
+
+/// Lets the load waiting on `pipe` end (with an empty file).
+fn release(pipe: &std::path::Path) {
+    use std::os::unix::fs::OpenOptionsExt;
+    const O_NONBLOCK: i32 = 0o4000;
+    for _ in 0..200 {
+        let opened = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(pipe);
+        if opened.is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A sample file loaded and prepared as the worker would send it.
+fn loaded(name: &str) -> Box<cruscotto::app::worker::Loaded> {
+    let dataset = cruscotto::data::load::load_file(&common::sample(name)).unwrap();
+    Box::new(cruscotto::app::worker::prepare(dataset))
+}
+
+/// The app on the sample, then loading a file that never ends, then shown `rows` of WeCaRe
+/// as the preview of that load.
+fn app_previewing() -> (Harness<'static, CruscottoApp>, tempfile::TempDir) {
+    let mut h = app();
+    let dir = tempfile::tempdir().unwrap();
+    let pipe = never_ending(dir.path());
+    h.state_mut()
+        .apply(cruscotto::app::Intent::OpenFiles(vec![pipe]));
+    h.run_steps(2);
+    let generation = h.state().load_generation();
+    h.state_mut()
+        .deliver(cruscotto::app::worker::Outcome::Preview {
+            generation,
+            loaded: loaded("wecare_misura1.xlsx"),
+            rows: 22,
+            share: 0.05,
+            dashboard: None,
+        });
+    for _ in 0..2000 {
+        h.step();
+        let shown = h
+            .state()
+            .state
+            .dashboard
+            .as_ref()
+            .map(|d| d.kpis.all_projects);
+        if shown == Some(22) && h.state().state.computing_since.is_none() {
+            h.run_steps(3);
+            return (h, dir);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("the preview's dashboard was not shown");
+}
+
+#[test]
+fn a_preview_is_marked_partial_exports_nothing_and_gives_way_to_the_whole_file() {
+    let (mut h, dir) = app_previewing();
+    let wecare = spec_total("wecare_misura1", "granted");
+    h.get_by_label(&euro(wecare));
+    h.get_by_label("Anteprima parziale");
+    assert!(
+        h.query_all_by_label_contains("22 righe lette finora (5,0% del file)")
+            .count()
+            >= 1
+    );
+    // Nothing leaves the window while only a part of the file is in.
+    h.state_mut().apply(cruscotto::app::Intent::ExportReport);
+    let notice = wait_for_notice(&mut h);
+    assert!(notice.contains("ancora in lettura"), "{notice}");
+    assert_eq!(h.state().state.exporting, 0);
+    h.state_mut()
+        .apply(cruscotto::app::Intent::DismissNotice(0));
+    snapshot_now(&mut h, "overview_preview");
+    // The whole file arrives: its numbers, and no mark any more.
+    let generation = h.state().load_generation();
+    h.state_mut()
+        .deliver(cruscotto::app::worker::Outcome::Loaded {
+            generation,
+            result: Ok(loaded("progetti_welfare_comunita.csv")),
+            elapsed: Duration::from_millis(900),
+        });
+    wait_idle(&mut h);
+    assert!(h.state().state.preview.is_none());
+    assert!(h.query_by_label("Anteprima parziale").is_none());
+    let whole = euro(spec_total("progetti_welfare_comunita", "amount"));
+    assert!(h.query_all_by_label(&whole).count() >= 1);
+    release(&dir.path().join("nazionale.csv"));
+}
+
+#[test]
+fn a_preview_of_a_load_that_fails_gives_back_what_was_shown() {
+    let (mut h, dir) = app_previewing();
+    let generation = h.state().load_generation();
+    h.state_mut()
+        .deliver(cruscotto::app::worker::Outcome::Loaded {
+            generation,
+            result: Err(cruscotto::app::worker::TaskError::Failed(
+                "nazionale.csv: riga 40.000 illeggibile".into(),
+            )),
+            elapsed: Duration::from_millis(900),
+        });
+    wait_idle(&mut h);
+    assert!(h.state().state.preview.is_none());
+    assert!(h.query_by_label("Anteprima parziale").is_none());
+    assert!(h.query_all_by_label_contains("riga 40.000").count() >= 1);
+    // The sample, whole, as before the load.
+    h.get_by_label(&euro(total_of_samples()));
+    assert_eq!(h.state().state.dataset.as_ref().unwrap().sources.len(), 2);
+    release(&dir.path().join("nazionale.csv"));
+}
+
+#[test]
+fn a_preview_of_a_cancelled_load_gives_back_what_was_shown() {
+    let (mut h, dir) = app_previewing();
+    h.get_by_label("Annulla").click();
+    wait_idle(&mut h);
+    assert!(h.state().state.preview.is_none());
+    assert!(h.query_by_label("Anteprima parziale").is_none());
+    assert!(
+        h.query_all_by_label_contains("Caricamento annullato")
+            .count()
+            >= 1
+    );
+    h.get_by_label(&euro(total_of_samples()));
+    release(&dir.path().join("nazionale.csv"));
+}
+
+#[test]
+fn a_large_file_read_with_a_preview_ends_on_its_whole_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nazionale.csv");
+    let table = cruscotto::data::synth::generate(3000, 5).unwrap();
+    cruscotto::export::write_table(&table, &path, cruscotto::export::CsvStyle::default()).unwrap();
+    // The total computed from the generated table, not by the loader.
+    let total: f64 = table
+        .column("Contributo concesso (€)")
+        .unwrap()
+        .f64()
+        .unwrap()
+        .iter()
+        .flatten()
+        .sum();
+    let size = std::fs::metadata(&path).unwrap().len() as usize;
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_eframe(move |cc| {
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), vec![path.clone()])
+                .reading_in_pieces_of(size / 10)
+        });
+    wait_idle(&mut h);
+    assert!(h.state().state.preview.is_none());
+    assert!(h.query_by_label("Anteprima parziale").is_none());
+    assert_eq!(shown_projects(&h), 3000);
+    let kpis = &h.state().state.dashboard.as_ref().unwrap().kpis;
+    assert!(
+        common::close(kpis.granted, total),
+        "{} vs {total}",
+        kpis.granted
+    );
 }

@@ -118,6 +118,27 @@ pub enum Intent {
     ApplyView,
 }
 
+impl Intent {
+    /// Whether the intent would export, copy or build upon what is shown: refused while only a
+    /// preview of a file is shown, so that a part of it never leaves the window as if whole.
+    pub fn needs_the_whole_file(&self) -> bool {
+        matches!(
+            self,
+            Intent::Chart { .. }
+                | Intent::EditPictureExport(Some(_))
+                | Intent::ExportPicture
+                | Intent::ExportProjects { .. }
+                | Intent::ExportCard
+                | Intent::ExportReport
+                | Intent::SaveView
+                | Intent::AddFiles(_)
+                | Intent::RemoveSource(_)
+                | Intent::ChooseSheet { .. }
+                | Intent::SetMapping { .. }
+        )
+    }
+}
+
 /// What a file dialog answered, from its background thread.
 enum DialogAnswer {
     Files {
@@ -198,6 +219,34 @@ pub struct AppState {
     pub quality_pending: bool,
     /// The finding group shown in Qualità dati (kind and column), if one is chosen.
     pub quality_group: Option<(crate::data::quality::ProblemKind, String)>,
+    /// While a large file is read, its first rows are shown: how many, and what share of the
+    /// file. Everything shown is then partial, and nothing is exported.
+    pub preview: Option<PreviewShown>,
+}
+
+/// A preview on screen: the first rows of the file being read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PreviewShown {
+    pub rows: usize,
+    /// The share of the file they come from, between 0 and 1.
+    pub share: f64,
+    /// The whole file is in, and its dashboard is being computed: the preview's stays on
+    /// screen, marked, until it comes.
+    pub whole_read: bool,
+}
+
+/// What the window showed before a preview took its place: shown again when the load that
+/// gave the preview fails or is cancelled, so that a part of a file never stays as if whole.
+struct Shown {
+    dataset: Option<Arc<Dataset>>,
+    dashboard: Option<Arc<Dashboard>>,
+    table: Option<Arc<DataFrame>>,
+    unreadable_amounts: Arc<std::collections::BTreeSet<(String, u32)>>,
+    year_bounds: Option<(i32, i32)>,
+    quality: Option<Arc<crate::query::quality::QualityReport>>,
+    quality_pending: bool,
+    quality_group: Option<(crate::data::quality::ProblemKind, String)>,
+    load_time: Option<Duration>,
 }
 
 /// The Cruscotto window.
@@ -224,6 +273,8 @@ pub struct CruscottoApp {
     frame: u64,
     /// Told once the first frames are shown ([`renderer::run_with_fallback`]).
     drawn: Option<Arc<std::sync::atomic::AtomicBool>>,
+    /// What a preview on screen replaced.
+    before_preview: Option<Shown>,
 }
 
 impl CruscottoApp {
@@ -284,6 +335,7 @@ impl CruscottoApp {
                 quality: None,
                 quality_pending: false,
                 quality_group: None,
+                preview: None,
             },
             worker,
             table: None,
@@ -300,6 +352,7 @@ impl CruscottoApp {
             ctx: ctx.clone(),
             frame: 0,
             drawn: None,
+            before_preview: None,
         };
         if files.is_empty() {
             app.start_load(LoadInput::Sample);
@@ -310,6 +363,26 @@ impl CruscottoApp {
         // The file browser (where the desktop has no dialog) starts where the last file was.
         app.file_browser.start_in(app.state.settings.last_folder());
         app
+    }
+
+    /// Reads delimited texts in pieces of `bytes`: a small file then gets a preview (tests).
+    #[doc(hidden)]
+    pub fn reading_in_pieces_of(mut self, bytes: usize) -> Self {
+        self.worker.read_in_pieces_of(bytes);
+        self
+    }
+
+    /// The generation of the newest load (tests hand outcomes to [`Self::deliver`] with it).
+    #[doc(hidden)]
+    pub fn load_generation(&self) -> u64 {
+        self.load_generation
+    }
+
+    /// Takes `outcome` as if the background had sent it (tests of the window's reactions to
+    /// outcomes whose timing a real load does not let a test choose).
+    #[doc(hidden)]
+    pub fn deliver(&mut self, outcome: Outcome) {
+        self.take(outcome);
     }
 
     /// Answers file dialogs with `dialogs` instead of the desktop's (tests, scripted runs).
@@ -341,13 +414,32 @@ impl CruscottoApp {
         self.load_generation += 1;
         self.state.loading_since = Some(Instant::now());
         self.state.load_stage = None;
+        // What a preview's dashboard is computed for (a fresh dataset has no quality report).
+        let request = Request {
+            unreadable_amounts: Arc::default(),
+            ..self.request()
+        };
         self.worker.load(
             self.load_generation,
             input,
+            request,
             self.state.settings.source_mappings.clone(),
             self.state.settings.lang,
             self.state.cache.clone(),
         );
+    }
+
+    /// The dashboard the window's settings ask for.
+    fn request(&self) -> Request {
+        Request {
+            filters: self.state.settings.filters.clone(),
+            explore: self.state.settings.explore.clone(),
+            target_dimension: self.state.settings.target_dimension,
+            sort: self.state.sort.clone(),
+            compare: self.state.settings.compare.clone(),
+            lang: self.state.settings.lang,
+            unreadable_amounts: self.unreadable_amounts.clone(),
+        }
     }
 
     fn request_compute(&mut self) {
@@ -356,15 +448,7 @@ impl CruscottoApp {
         };
         self.compute_generation += 1;
         self.state.computing_since = Some(Instant::now());
-        let request = Request {
-            filters: self.state.settings.filters.clone(),
-            explore: self.state.settings.explore.clone(),
-            target_dimension: self.state.settings.target_dimension,
-            sort: self.state.sort.clone(),
-            compare: self.state.settings.compare.clone(),
-            lang: self.state.settings.lang,
-            unreadable_amounts: self.unreadable_amounts.clone(),
-        };
+        let request = self.request();
         self.worker.compute(self.compute_generation, table, request);
     }
 
@@ -390,94 +474,199 @@ impl CruscottoApp {
         self.request_compute();
     }
 
+    /// Shows the first rows of the file being read, marked partial; what was shown before is
+    /// kept until the load ends.
+    fn on_preview(
+        &mut self,
+        loaded: Loaded,
+        shown: PreviewShown,
+        dashboard: Option<Box<(Request, Dashboard)>>,
+    ) {
+        if self.before_preview.is_none() {
+            self.before_preview = Some(Shown {
+                dataset: self.state.dataset.clone(),
+                dashboard: self.state.dashboard.clone(),
+                table: self.table.clone(),
+                unreadable_amounts: self.unreadable_amounts.clone(),
+                year_bounds: self.state.year_bounds,
+                quality: self.state.quality.clone(),
+                quality_pending: self.state.quality_pending,
+                quality_group: self.state.quality_group.clone(),
+                load_time: self.state.load_time,
+            });
+        }
+        self.state.preview = Some(shown);
+        self.state.year_bounds = loaded.year_bounds;
+        self.state
+            .colors
+            .assign(loaded.programmes.iter().map(String::as_str));
+        self.table = Some(Arc::new(loaded.dataset.table.clone()));
+        self.state.dataset = Some(Arc::new(loaded.dataset));
+        // No quality report of a part: it comes with the whole.
+        self.unreadable_amounts = Arc::default();
+        self.state.quality = None;
+        self.state.quality_pending = true;
+        self.state.quality_group = None;
+        self.state.selected = None;
+        match dashboard.map(|d| *d) {
+            // Computed with the preview, for what the window still asks: shown at once.
+            Some((request, dashboard)) if request == self.request() => {
+                self.compute_generation += 1;
+                self.state.computing_since = None;
+                self.state.dashboard = Some(Arc::new(dashboard));
+            }
+            _ => self.request_compute(),
+        }
+    }
+
+    /// The load that gave the preview on screen failed or was cancelled: what was shown before
+    /// it is shown again (its dashboard computed again for the filters now set).
+    fn drop_preview(&mut self) {
+        self.state.preview = None;
+        let Some(before) = self.before_preview.take() else {
+            return;
+        };
+        self.state.dataset = before.dataset;
+        self.state.dashboard = before.dashboard;
+        self.table = before.table;
+        self.unreadable_amounts = before.unreadable_amounts;
+        self.state.year_bounds = before.year_bounds;
+        self.state.quality = before.quality;
+        self.state.quality_pending = before.quality_pending;
+        self.state.quality_group = before.quality_group;
+        self.state.load_time = before.load_time;
+        self.state.selected = None;
+        // A dashboard of the preview still being computed is not shown.
+        self.compute_generation += 1;
+        self.state.computing_since = None;
+        self.request_compute();
+    }
+
     fn receive(&mut self) {
         for outcome in self.worker.poll() {
-            match outcome {
-                Outcome::Progress { generation, stage } if generation == self.load_generation => {
-                    self.state.load_stage = Some(stage);
-                }
-                Outcome::Loaded {
-                    generation,
-                    result,
-                    elapsed,
-                } if generation == self.load_generation => {
-                    self.state.loading_since = None;
-                    self.state.load_stage = None;
-                    match result {
-                        Ok(loaded) => self.on_loaded(*loaded, elapsed),
-                        Err(e) => {
-                            self.pending_view = None;
-                            let t = self.state.settings.lang.texts();
-                            self.state.errors.push(match e {
-                                TaskError::Failed(message) => message,
-                                TaskError::Panicked(message) => {
-                                    format!("{}: {message}", t.internal_error_load)
-                                }
-                            });
-                        }
-                    }
-                }
-                Outcome::Quality { generation, result }
-                    if generation == self.quality_generation =>
-                {
-                    self.state.quality_pending = false;
-                    let report = match result {
-                        Ok(report) => *report,
-                        Err(e) => crate::query::quality::QualityReport {
-                            error: Some(match e {
-                                TaskError::Failed(m) | TaskError::Panicked(m) => m,
-                            }),
-                            ..Default::default()
-                        },
-                    };
-                    let unreadable: std::collections::BTreeSet<(String, u32)> =
-                        report.unreadable_amounts().into_iter().collect();
-                    self.state.quality = Some(Arc::new(report));
-                    if !unreadable.is_empty() {
-                        // The KPIs say how many amounts their totals leave out.
-                        self.unreadable_amounts = Arc::new(unreadable);
-                        self.request_compute();
-                    }
-                }
-                Outcome::Computed { generation, result }
-                    if generation == self.compute_generation =>
-                {
-                    self.state.computing_since = None;
-                    if let Some((generation, dataset)) = self.quality_due.take() {
-                        self.quality_generation = generation;
-                        self.worker.quality(generation, dataset);
-                    }
-                    let t = self.state.settings.lang.texts();
-                    match result {
-                        Ok(d) => self.state.dashboard = Some(Arc::new(*d)),
-                        Err(TaskError::Failed(message)) => self.state.notices.push(Notice {
-                            text: format!("{}: {message}", t.compute_failed),
-                            error: true,
-                        }),
-                        Err(TaskError::Panicked(message)) => self.state.notices.push(Notice {
-                            text: format!("{}: {message}", t.internal_error_compute),
-                            error: true,
-                        }),
-                    }
-                }
-                Outcome::Exported(result) => {
-                    self.state.exporting = self.state.exporting.saturating_sub(1);
-                    let t = self.state.settings.lang.texts();
-                    match result {
-                        Ok(Some(path)) => self.state.notices.push(Notice {
-                            text: format!("{}: {}", t.saved, path.display()),
-                            error: false,
-                        }),
-                        Ok(None) => {}
-                        Err(e) => self.state.notices.push(Notice {
-                            text: format!("{}: {e}", t.export_failed),
-                            error: true,
-                        }),
-                    }
-                }
-                _ => {}
-            }
+            self.take(outcome);
         }
+        self.answer_dialogs();
+    }
+
+    /// Takes one outcome of the background: outcomes of superseded loads and computations are
+    /// dropped.
+    fn take(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Preview {
+                generation,
+                loaded,
+                rows,
+                share,
+                dashboard,
+            } if generation == self.load_generation && self.state.loading_since.is_some() => {
+                let shown = PreviewShown {
+                    rows,
+                    share,
+                    whole_read: false,
+                };
+                self.on_preview(*loaded, shown, dashboard);
+            }
+            Outcome::Progress { generation, stage } if generation == self.load_generation => {
+                self.state.load_stage = Some(stage);
+            }
+            Outcome::Loaded {
+                generation,
+                result,
+                elapsed,
+            } if generation == self.load_generation => {
+                self.state.loading_since = None;
+                self.state.load_stage = None;
+                match result {
+                    Ok(loaded) => {
+                        // The preview's dashboard stays, marked, until the whole one comes.
+                        if let Some(preview) = &mut self.state.preview {
+                            preview.whole_read = true;
+                        }
+                        self.before_preview = None;
+                        self.on_loaded(*loaded, elapsed)
+                    }
+                    Err(e) => {
+                        self.drop_preview();
+                        self.pending_view = None;
+                        let t = self.state.settings.lang.texts();
+                        self.state.errors.push(match e {
+                            TaskError::Failed(message) => message,
+                            TaskError::Panicked(message) => {
+                                format!("{}: {message}", t.internal_error_load)
+                            }
+                        });
+                    }
+                }
+            }
+            Outcome::Quality { generation, result } if generation == self.quality_generation => {
+                self.state.quality_pending = false;
+                let report = match result {
+                    Ok(report) => *report,
+                    Err(e) => crate::query::quality::QualityReport {
+                        error: Some(match e {
+                            TaskError::Failed(m) | TaskError::Panicked(m) => m,
+                        }),
+                        ..Default::default()
+                    },
+                };
+                let unreadable: std::collections::BTreeSet<(String, u32)> =
+                    report.unreadable_amounts().into_iter().collect();
+                self.state.quality = Some(Arc::new(report));
+                if !unreadable.is_empty() {
+                    // The KPIs say how many amounts their totals leave out.
+                    self.unreadable_amounts = Arc::new(unreadable);
+                    self.request_compute();
+                }
+            }
+            Outcome::Computed { generation, result } if generation == self.compute_generation => {
+                self.state.computing_since = None;
+                // Computed after the whole file was in (older computations are dropped above).
+                if self.state.preview.is_some_and(|p| p.whole_read) {
+                    self.state.preview = None;
+                    if result.is_err() {
+                        // Never the preview's numbers as if they were the whole file's.
+                        self.state.dashboard = None;
+                    }
+                }
+                if let Some((generation, dataset)) = self.quality_due.take() {
+                    self.quality_generation = generation;
+                    self.worker.quality(generation, dataset);
+                }
+                let t = self.state.settings.lang.texts();
+                match result {
+                    Ok(d) => self.state.dashboard = Some(Arc::new(*d)),
+                    Err(TaskError::Failed(message)) => self.state.notices.push(Notice {
+                        text: format!("{}: {message}", t.compute_failed),
+                        error: true,
+                    }),
+                    Err(TaskError::Panicked(message)) => self.state.notices.push(Notice {
+                        text: format!("{}: {message}", t.internal_error_compute),
+                        error: true,
+                    }),
+                }
+            }
+            Outcome::Exported(result) => {
+                self.state.exporting = self.state.exporting.saturating_sub(1);
+                let t = self.state.settings.lang.texts();
+                match result {
+                    Ok(Some(path)) => self.state.notices.push(Notice {
+                        text: format!("{}: {}", t.saved, path.display()),
+                        error: false,
+                    }),
+                    Ok(None) => {}
+                    Err(e) => self.state.notices.push(Notice {
+                        text: format!("{}: {e}", t.export_failed),
+                        error: true,
+                    }),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Acts on what the file dialogs answered.
+    fn answer_dialogs(&mut self) {
         while let Ok(answer) = self.dialog_rx.try_recv() {
             match answer {
                 DialogAnswer::Files { add, files } if !files.is_empty() => {
@@ -716,6 +905,17 @@ impl CruscottoApp {
 
     /// Applies one intent.
     pub fn apply(&mut self, intent: Intent) {
+        if self.state.preview.is_some() && intent.needs_the_whole_file() {
+            let text = self
+                .state
+                .settings
+                .lang
+                .texts()
+                .wait_for_whole_file
+                .to_string();
+            self.state.notices.push(Notice { text, error: false });
+            return;
+        }
         let s = &mut self.state;
         let mut recompute = false;
         match intent {
@@ -728,6 +928,7 @@ impl CruscottoApp {
                     self.state.loading_since = None;
                     self.state.load_stage = None;
                     self.pending_view = None;
+                    self.drop_preview();
                     let text = self.state.settings.lang.texts().load_cancelled.to_string();
                     self.state.notices.push(Notice { text, error: false });
                 }

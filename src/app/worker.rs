@@ -75,6 +75,19 @@ pub type ComputeFn =
 pub enum Outcome {
     /// A load moved on to another step.
     Progress { generation: u64, stage: Stage },
+    /// The first rows of the file the load `generation` is reading, interpreted: shown, marked
+    /// partial, until the load ends (its whole dataset, its error or its cancel).
+    Preview {
+        generation: u64,
+        loaded: Box<Loaded>,
+        /// The rows of the preview.
+        rows: usize,
+        /// The share of the file they come from.
+        share: f64,
+        /// Its dashboard for the request the load was started with, computed before the rest
+        /// of the file is parsed (the compute thread would wait behind the parsing).
+        dashboard: Option<Box<(Request, Dashboard)>>,
+    },
     Loaded {
         generation: u64,
         result: Result<Box<Loaded>, TaskError>,
@@ -107,6 +120,10 @@ pub struct Worker {
     wake: Arc<dyn Fn() + Send + Sync>,
     /// The generation of the newest load: older ones stop.
     latest_load: Arc<std::sync::atomic::AtomicU64>,
+    /// The size of the pieces a delimited text is read in (tests: small, to preview small files).
+    piece_bytes: Option<usize>,
+    /// How dashboards are computed (also a preview's, on its load's thread).
+    compute: ComputeFn,
 }
 
 /// What every load of the window shares: the user's per-source mappings, and whether it is
@@ -119,6 +136,10 @@ pub struct LoadContext {
     pub lang: crate::i18n::Lang,
     /// Where interpreted files are kept.
     pub cache: Option<crate::data::cache::Cache>,
+    /// Where the first rows of a large file opened alone go while the rest is read.
+    pub preview: crate::data::preview::PreviewSink,
+    /// The size of the pieces a delimited text is read in (default: the reader's own).
+    pub piece_bytes: Option<usize>,
 }
 
 fn load(input: LoadInput, progress: ProgressSink, context: LoadContext) -> Result<Loaded, String> {
@@ -154,6 +175,8 @@ fn read(
         source_mappings: context.source_mappings,
         cancel: context.cancel,
         cache: context.cache,
+        preview: context.preview,
+        piece_bytes: context.piece_bytes,
         ..LoadOptions::default()
     };
     match input {
@@ -242,6 +265,7 @@ impl Worker {
         let (outcome_tx, outcomes) = channel();
         let tx = outcome_tx.clone();
         let wake_compute = wake.clone();
+        let compute_here = compute.clone();
         std::thread::Builder::new()
             .name("cruscotto-compute".into())
             .spawn(move || {
@@ -285,7 +309,14 @@ impl Worker {
             outcome_tx,
             wake,
             latest_load: Default::default(),
+            piece_bytes: None,
+            compute: compute_here,
         }
+    }
+
+    /// Reads delimited texts in pieces of `bytes` (tests: a small file then has a preview).
+    pub fn read_in_pieces_of(&mut self, bytes: usize) {
+        self.piece_bytes = Some(bytes);
     }
 
     /// Stops the load under way at its next step (between parts of a file, before interpreting):
@@ -296,11 +327,14 @@ impl Worker {
     }
 
     /// Loads in a background thread. A load superseded by a newer one stops at its next step
-    /// (between files, before normalising), so two loads do not hold memory at once.
+    /// (between files, before normalising), so two loads do not hold memory at once. A file
+    /// opened alone and large gives a preview first, with its dashboard for `request`.
+    #[allow(clippy::too_many_arguments)]
     pub fn load(
         &self,
         generation: u64,
         input: LoadInput,
+        request: Request,
         source_mappings: std::collections::BTreeMap<String, crate::data::Mapping>,
         lang: crate::i18n::Lang,
         cache: Option<crate::data::cache::Cache>,
@@ -308,10 +342,39 @@ impl Worker {
         self.latest_load
             .store(generation, std::sync::atomic::Ordering::SeqCst);
         let latest = self.latest_load.clone();
+        // Only a file opened in place of what is shown is previewed: added to other data, a part
+        // of it alone would show neither.
+        let preview = match &input {
+            LoadInput::Open(paths) if paths.len() == 1 => {
+                let tx = self.outcome_tx.clone();
+                let wake = self.wake.clone();
+                let compute = self.compute.clone();
+                crate::data::preview::PreviewSink::new(move |preview| {
+                    let (rows, share) = (preview.rows(), preview.share());
+                    let loaded = Box::new(prepare(preview.dataset));
+                    // A dashboard that fails here is asked again by the window.
+                    let dashboard =
+                        guarded(|| compute(&loaded.dataset.table, &request, Known::NOTHING))
+                            .ok()
+                            .map(|d| Box::new((request.clone(), d)));
+                    let _ = tx.send(Outcome::Preview {
+                        generation,
+                        loaded,
+                        rows,
+                        share,
+                        dashboard,
+                    });
+                    wake();
+                })
+            }
+            _ => Default::default(),
+        };
         let context = LoadContext {
             cache,
             lang,
             source_mappings,
+            preview,
+            piece_bytes: self.piece_bytes,
             cancel: crate::data::load::CancelFlag::new(move || {
                 latest.load(std::sync::atomic::Ordering::SeqCst) != generation
             }),
@@ -423,5 +486,79 @@ mod tests {
             } => assert_eq!(d.kpis.projects, 34),
             _ => panic!("the next request is computed"),
         }
+    }
+
+    /// Every outcome until the load's end, in the order sent.
+    fn until_loaded(worker: &Worker) -> Vec<Outcome> {
+        let mut seen = Vec::new();
+        for _ in 0..4000 {
+            for outcome in worker.poll() {
+                let done = matches!(outcome, Outcome::Loaded { .. });
+                seen.push(outcome);
+                if done {
+                    return seen;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        panic!("the load did not end");
+    }
+
+    #[test]
+    fn a_large_file_opened_alone_is_previewed_with_its_dashboard_before_the_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nazionale.csv");
+        let table = crate::data::synth::generate(3000, 11).unwrap();
+        crate::export::write_table(&table, &path, crate::export::CsvStyle::default()).unwrap();
+        let size = std::fs::metadata(&path).unwrap().len() as usize;
+        let mut worker = Worker::new(Arc::new(|| {}));
+        worker.read_in_pieces_of(size / 10);
+        let request = Request::default();
+        let open = |generation, paths: Vec<PathBuf>| {
+            worker.load(
+                generation,
+                LoadInput::Open(paths),
+                request.clone(),
+                Default::default(),
+                crate::i18n::Lang::It,
+                None,
+            )
+        };
+        open(1, vec![path.clone()]);
+        let seen = until_loaded(&worker);
+        let previews: Vec<_> = seen
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Preview {
+                    generation: 1,
+                    loaded,
+                    rows,
+                    share,
+                    dashboard,
+                } => Some((loaded, *rows, *share, dashboard)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(previews.len(), 1, "one preview");
+        let (loaded, rows, share, dashboard) = &previews[0];
+        assert!(*rows > 0 && *rows < 3000);
+        assert!(*share > 0.0 && *share < 0.2);
+        assert_eq!(loaded.dataset.table.height(), *rows);
+        // Its dashboard came with it, for the request the load was started with.
+        let (asked, dashboard) = &**dashboard.as_ref().expect("a dashboard with the preview");
+        assert_eq!(asked, &request);
+        assert_eq!(dashboard.kpis.projects as usize, *rows);
+        // Then the whole file.
+        let Some(Outcome::Loaded {
+            result: Ok(whole), ..
+        }) = seen.last()
+        else {
+            panic!("the whole file follows");
+        };
+        assert_eq!(whole.dataset.table.height(), 3000);
+        // Added to other data, or with another file, a file gives no preview.
+        open(2, vec![path.clone(), dir.path().join("manca.csv")]);
+        let seen = until_loaded(&worker);
+        assert!(!seen.iter().any(|o| matches!(o, Outcome::Preview { .. })));
     }
 }

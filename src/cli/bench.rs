@@ -14,11 +14,12 @@ use serde::Serialize;
 
 use super::{BenchArgs, OutputFormat};
 use crate::app::worker::prepare;
+use crate::data::preview::PreviewSink;
 use crate::data::{self, Field, LoadOptions, ProgressSink, Stage, synth};
 use crate::export::{CsvStyle, write_table};
 use crate::query::Key;
 use crate::query::chart::{Dimension, Measure};
-use crate::query::dashboard::{PartTimes, Request, compute_with};
+use crate::query::dashboard::{Known, PartTimes, Request, compute_with};
 use crate::query::memo::DashboardMemo;
 
 /// The steps, in the order they run.
@@ -93,9 +94,21 @@ struct Report {
     parts: Vec<Part>,
     /// The window's frames, per screen (CPU: layout, widgets, tessellation).
     frames: Vec<super::bench_frames::FrameTime>,
+    /// The preview of a large file read alone: its rows and share of the file.
+    preview: Option<PreviewReport>,
     /// Peak resident memory of the process (Linux), in MiB.
     peak_memory_mib: Option<f64>,
 }
+
+#[derive(Debug, Serialize)]
+struct PreviewReport {
+    rows: usize,
+    share: f64,
+}
+
+/// The preview's steps, timed from the load's start (while the rest of the file is read).
+const PREVIEW_INTERPRETED: &str = "preview: first rows interpreted";
+const PREVIEW_DRAWN: &str = "preview: partial dashboard";
 
 /// The time between each reported stage and the next (the last ends at `end`), summed per step.
 fn stage_times(stages: &[(Stage, Instant)], end: Instant) -> [Duration; 3] {
@@ -112,12 +125,42 @@ fn stage_times(stages: &[(Stage, Instant)], end: Instant) -> [Duration; 3] {
     times
 }
 
-/// One run of every step: the step times, the projects, and the parts of the dashboard without
-/// and with one filter.
-type Run = (Vec<Duration>, usize, [PartTimes; 2]);
+/// When a large file's preview arrived, as the window gets it: its rows interpreted, then its
+/// dashboard computed (while the rest of the file is still read), both from the load's start.
+#[derive(Debug, Clone, Copy)]
+struct PreviewRun {
+    interpreted: Duration,
+    drawn: Duration,
+    rows: usize,
+    share: f64,
+}
+
+/// One run of every step: the step times, the projects, the parts of the dashboard without
+/// and with one filter, and the preview when there was one.
+type Run = (Vec<Duration>, usize, [PartTimes; 2], Option<PreviewRun>);
+
+/// A preview sink that computes the preview's dashboard as the window would, and notes when.
+fn preview_timer(started: Instant, slot: Arc<Mutex<Option<PreviewRun>>>) -> PreviewSink {
+    PreviewSink::new(move |preview| {
+        let interpreted = started.elapsed();
+        let (rows, share) = (preview.rows(), preview.share());
+        let loaded = prepare(preview.dataset);
+        if compute_with(&loaded.dataset.table, &Request::default(), Known::NOTHING).is_ok()
+            && let Ok(mut slot) = slot.lock()
+        {
+            *slot = Some(PreviewRun {
+                interpreted,
+                drawn: started.elapsed(),
+                rows,
+                share,
+            });
+        }
+    })
+}
 
 fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<Run, String> {
     let stages: Arc<Mutex<Vec<(Stage, Instant)>>> = Arc::default();
+    let preview: Arc<Mutex<Option<PreviewRun>>> = Arc::default();
     let sink = {
         let stages = stages.clone();
         ProgressSink::new(move |stage| {
@@ -126,8 +169,10 @@ fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<Run, String> {
             }
         })
     };
+    let started = Instant::now();
     let options = LoadOptions {
         progress: sink,
+        preview: preview_timer(started, preview.clone()),
         ..options.clone()
     };
     let dataset = data::load_paths(files, &options).map_err(|e| e.to_string())?;
@@ -196,7 +241,10 @@ fn run_once(files: &[PathBuf], options: &LoadOptions) -> Result<Run, String> {
         descending: true,
     };
     times.push(time_compute(&explore, None)?);
-    Ok((times, projects, parts))
+    let preview = *preview
+        .lock()
+        .map_err(|_| "preview lock poisoned".to_string())?;
+    Ok((times, projects, parts, preview))
 }
 
 /// The first non-empty value of a text column, to filter on.
@@ -252,8 +300,10 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
     let mut all: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
     let mut projects = 0;
     let mut part_times: Vec<(&'static str, [Vec<f64>; 2])> = Vec::new();
+    let mut previews = Vec::new();
     for _ in 0..args.runs {
-        let (mut times, n, parts) = run_once(&files, &options)?;
+        let (mut times, n, parts, preview) = run_once(&files, &options)?;
+        previews.extend(preview);
         for (slot, run) in parts.iter().enumerate() {
             for (name, took) in &run.0 {
                 let at = match part_times.iter().position(|(n, _)| n == name) {
@@ -272,16 +322,30 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
             slot.push(t.as_secs_f64());
         }
     }
-    let steps = STEPS
+    let step = |step: &'static str, times: Vec<f64>| Step {
+        step,
+        min_seconds: times.iter().cloned().fold(f64::INFINITY, f64::min),
+        max_seconds: times.iter().cloned().fold(0.0, f64::max),
+        seconds: median(times),
+    };
+    let mut steps: Vec<Step> = STEPS
         .iter()
         .zip(all)
-        .map(|(step, times)| Step {
-            step,
-            min_seconds: times.iter().cloned().fold(f64::INFINITY, f64::min),
-            max_seconds: times.iter().cloned().fold(0.0, f64::max),
-            seconds: median(times),
-        })
+        .map(|(name, times)| step(name, times))
         .collect();
+    // Reported only when every run had one (the file is large enough, read alone).
+    let preview = (previews.len() == args.runs).then(|| PreviewReport {
+        rows: previews[0].rows,
+        share: previews[0].share,
+    });
+    if preview.is_some() {
+        let (interpreted, drawn) = previews
+            .iter()
+            .map(|p| (p.interpreted.as_secs_f64(), p.drawn.as_secs_f64()))
+            .unzip();
+        steps.push(step(PREVIEW_INTERPRETED, interpreted));
+        steps.push(step(PREVIEW_DRAWN, drawn));
+    }
     let frames = super::bench_frames::measure(&files, 30)?;
     let report = Report {
         files: if args.files.is_empty() {
@@ -301,6 +365,7 @@ pub fn run(args: &BenchArgs, out: &mut dyn Write) -> Result<(), String> {
             })
             .collect(),
         frames,
+        preview,
         peak_memory_mib: peak_memory_mib(),
     };
     write_report(&report, args.format, out).map_err(|e| e.to_string())
@@ -375,7 +440,6 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
             table(out, &["step", "median s", "min s", "max s"], &steps)?;
             // The quality report comes after the first dashboard, in the background.
             let total: f64 = report.steps.iter().take(4).map(|s| s.seconds).sum();
-            writeln!(out, "{:<28} {:>12.3}", "file → window (sum)", total)?;
             let seconds = |name: &str| {
                 report
                     .steps
@@ -383,6 +447,19 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> s
                     .find(|s| s.step == name)
                     .map(|s| s.seconds)
             };
+            let whole = total + seconds("dashboard: no filter").unwrap_or(0.0);
+            writeln!(out, "{:<28} {:>12.3}", "file → window (sum)", total)?;
+            writeln!(out, "{:<28} {:>12.3}", "file → whole dashboard", whole)?;
+            if let (Some(p), Some(drawn)) = (&report.preview, seconds(PREVIEW_DRAWN)) {
+                writeln!(
+                    out,
+                    "{:<28} {:>12.3}   (preview: {} rows, {} of the file)",
+                    "file → first dashboard",
+                    drawn,
+                    crate::format::count(p.rows),
+                    crate::format::percent(p.share)
+                )?;
+            }
             if let (Some(cold), Some(warm)) =
                 (seconds("open, no cache"), seconds("reopen, from the cache"))
                 && warm > 0.0

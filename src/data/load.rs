@@ -40,6 +40,13 @@ pub struct LoadOptions {
     pub cache: Option<super::cache::Cache>,
     /// Only what a question needs is interpreted (none: everything, as the window needs).
     pub needed: Option<super::needed::Needed>,
+    /// Where the first rows of a large file opened alone are given, interpreted, while the rest
+    /// is read ([`super::preview`]); none by default.
+    pub preview: super::preview::PreviewSink,
+    /// The size of the pieces a delimited text is read in (default: the reader's own); tests
+    /// make them small to see a small file in many pieces.
+    #[doc(hidden)]
+    pub piece_bytes: Option<usize>,
 }
 
 /// Whether a load has been superseded (a newer load was started).
@@ -253,6 +260,16 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
                 source::read_path(p, &read)?
             } else {
                 let before = done;
+                // One file opened alone, and large: its first rows are shown while it is read.
+                let first_rows = (count == 1)
+                    .then(|| {
+                        let piece = read.piece_bytes() as u64;
+                        super::preview::FirstRows::for_file(p, piece, options)
+                    })
+                    .flatten();
+                let first_rows = first_rows
+                    .as_ref()
+                    .map(|f| move |raw: RawTable, bytes: u64| f.arrived(raw, bytes));
                 let table = source::read_file(
                     p,
                     &read,
@@ -266,6 +283,9 @@ fn load_files(paths: &[PathBuf], options: &LoadOptions) -> Result<Dataset, LoadE
                             })
                         },
                         check: &|| options.cancel.check(),
+                        first_rows: first_rows
+                            .as_ref()
+                            .map(|f| f as &(dyn Fn(RawTable, u64) + Sync)),
                     },
                 )?;
                 done = before + std::fs::metadata(p).map_or(0, |m| m.len());
@@ -337,6 +357,7 @@ pub fn load_sources(
 fn read_options(options: &LoadOptions) -> ReadOptions {
     ReadOptions {
         sheet: options.sheet.clone(),
+        piece: options.piece_bytes,
         only: options
             .needed
             .clone()
@@ -465,7 +486,7 @@ struct Piece {
     report: SourceReport,
 }
 
-fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadError> {
+pub(super) fn load_raw(raws: Vec<RawTable>, options: &LoadOptions) -> Result<Dataset, LoadError> {
     let pieces = normalise_all(raws, options)?;
     assemble(pieces, options)
 }

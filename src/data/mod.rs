@@ -5,7 +5,8 @@
 //! * [`mapping`] maps source columns to canonical [`schema::Field`]s, with reasons;
 //! * [`parse`] holds the value parsers as polars expressions (money, dates, lists, territory);
 //! * [`normalise`] applies a mapping to a raw table, producing canonical columns and problems;
-//! * [`load`] ties it together for one or many files, reporting [`progress`] as it goes.
+//! * [`load`] ties it together for one or many files, reporting [`progress`] as it goes, and
+//!   giving a [`preview`] of a large file's first rows while the rest is read.
 
 pub mod cache;
 mod cache_codes;
@@ -21,6 +22,7 @@ pub mod needed;
 pub mod normalise;
 pub mod note;
 pub mod parse;
+pub mod preview;
 pub mod progress;
 pub mod quality;
 pub mod reference;

@@ -336,16 +336,19 @@ fn stored_as_categories(parsed: DataFrame) -> PolarsResult<DataFrame> {
 /// Whether a text column holds few distinct values for its length (judged on its first rows).
 fn repeats_a_lot(frame: &DataFrame, header: &str) -> bool {
     const SAMPLE: usize = 20_000;
+    // Below this, parsing every row costs little.
+    const SMALL: usize = 4_096;
     let Ok(column) = frame.column(header) else {
         return false;
     };
-    if column.dtype() != &DataType::String || frame.height() < 2 * SAMPLE {
+    let sample = SAMPLE.min(frame.height());
+    if column.dtype() != &DataType::String || sample < SMALL {
         return false;
     }
     column
-        .slice(0, SAMPLE)
+        .slice(0, sample)
         .n_unique()
-        .is_ok_and(|n| n * 4 <= SAMPLE)
+        .is_ok_and(|n| n * 4 <= sample)
 }
 
 /// Normalises one raw table with its mapping. `programme` overrides the programme of every row.

@@ -59,6 +59,7 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         .show(ui, |ui| side_panel::show(ui, state, out));
     egui::CentralPanel::default().show(ui, |ui| {
         errors(ui, state, out);
+        preview_banner(ui, state);
         ui.horizontal(|ui| {
             for (tab, label) in [
                 (Tab::Overview, t.tab_overview),
@@ -136,6 +137,40 @@ pub fn draw(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
             egui::Color32::WHITE,
         );
     }
+}
+
+/// While only the first rows of a file are shown: how many, what share of the file, and that
+/// every figure is provisional — above every tab, in the warning colour.
+fn preview_banner(ui: &mut egui::Ui, state: &AppState) {
+    let Some(preview) = state.preview else {
+        return;
+    };
+    let t = state.settings.lang.texts();
+    let warn = ui.visuals().warn_fg_color;
+    egui::Frame::new()
+        .fill(warn.gamma_multiply(0.15))
+        .stroke(egui::Stroke::new(1.5, warn))
+        .corner_radius(4.0)
+        .inner_margin(8.0)
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal_wrapped(|ui| {
+                ui.label(egui::RichText::new(t.preview_title).strong().color(warn));
+                ui.label(format!(
+                    "— {} {} ({} {})",
+                    crate::format::count(preview.rows),
+                    t.preview_rows,
+                    crate::format::percent(preview.share),
+                    t.preview_of_file
+                ));
+            });
+            ui.label(egui::RichText::new(if preview.whole_read {
+                t.preview_whole_read
+            } else {
+                t.preview_hint
+            }));
+        });
+    ui.add_space(4.0);
 }
 
 fn errors(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {

@@ -26,6 +26,10 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut super::Output) {
                 t.shown_of,
                 lang.count(d.kpis.all_projects as usize, Noun::Project)
             ));
+            if state.preview.is_some() {
+                let warn = ui.visuals().warn_fg_color;
+                ui.label(egui::RichText::new(format!("({})", t.preview_title)).color(warn));
+            }
             ui.separator();
             if let Some(load) = state.load_time {
                 ui.label(format!(

@@ -16,13 +16,19 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         if ui.button(t.open).on_hover_text("Ctrl+O").clicked() {
             out.intents.push(Intent::OpenDialog { add: false });
         }
-        if ui.button(t.add_files).clicked() {
+        if ui
+            .add_enabled(state.preview.is_none(), egui::Button::new(t.add_files))
+            .on_disabled_hover_text(t.wait_for_whole_file)
+            .clicked()
+        {
             out.intents.push(Intent::OpenDialog { add: true });
         }
         ui.menu_button(t.export_menu, |ui| {
-            let ready = state.dashboard.is_some();
+            // Nothing leaves the window while only a preview of a file is shown.
+            let ready = state.dashboard.is_some() && state.preview.is_none();
             if ui
                 .add_enabled(ready, egui::Button::new(t.export_report))
+                .on_disabled_hover_text(t.wait_for_whole_file)
                 .clicked()
             {
                 out.intents.push(Intent::ExportReport);
@@ -32,7 +38,11 @@ pub fn show(ui: &mut egui::Ui, state: &AppState, out: &mut Output) {
         ui.menu_button(t.views, |ui| {
             let ready = state.dataset.is_some();
             if ui
-                .add_enabled(ready, egui::Button::new(t.save_view))
+                .add_enabled(
+                    ready && state.preview.is_none(),
+                    egui::Button::new(t.save_view),
+                )
+                .on_disabled_hover_text(t.wait_for_whole_file)
                 .clicked()
             {
                 out.intents.push(Intent::SaveView);

@@ -24,7 +24,11 @@ use super::{Arrival, RawTable, ReadOptions};
 use crate::data::error::LoadError;
 
 /// How many bytes are parsed at a time (more when one record is longer).
-const PIECE: usize = 32 << 20;
+pub(super) const PIECE: usize = 32 << 20;
+
+/// A first piece whose rows are previewed ([`Arrival::first_rows`]) is this many times smaller
+/// than the others (8 MB: some 24,000 projects).
+const PREVIEW_SHARE: usize = 4;
 
 /// How many pieces are parsed at once.
 const PARSERS: usize = 2;
@@ -42,11 +46,12 @@ pub(super) fn read(
     options: &ReadOptions,
     arrival: &Arrival,
 ) -> Result<RawTable, LoadError> {
-    read_in_pieces(path, file, options, arrival, PIECE)
+    read_in_pieces(path, file, options, arrival, options.piece_bytes())
 }
 
 /// Whether the delimited text at `path`, read in pieces of `piece` bytes, gives what it gives
-/// read whole (table, notes, or the same error); what differs otherwise. For the fuzzer.
+/// read whole (table, notes, or the same error) — also when its first rows are watched, and
+/// then those are the whole table's first rows; what differs otherwise. For the fuzzer.
 pub(super) fn pieces_agree_with_whole(
     path: &Path,
     options: &ReadOptions,
@@ -54,24 +59,59 @@ pub(super) fn pieces_agree_with_whole(
 ) -> Result<(), String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     let whole = super::csv::read(path, bytes, options);
-    let file = File::open(path).map_err(|e| e.to_string())?;
-    let arrival = Arrival {
-        read: &|_| {},
-        parsing: &|| {},
-        check: &|| Ok(()),
-    };
-    match (
-        whole,
-        read_in_pieces(path, &file, options, &arrival, piece.max(1)),
-    ) {
-        (Ok(w), Ok(p)) if w.frame.equals_missing(&p.frame) && w.notes == p.notes => Ok(()),
-        (Ok(w), Ok(p)) => Err(format!(
-            "whole {:?} {:?}\npieces {:?} {:?}",
-            w.frame, w.notes, p.frame, p.notes
-        )),
-        (Err(w), Err(p)) if w.to_string() == p.to_string() => Ok(()),
-        (w, p) => Err(format!("whole {:?}\npieces {:?}", w.err(), p.err())),
+    for watched in [false, true] {
+        let file = File::open(path).map_err(|e| e.to_string())?;
+        let given: std::sync::Mutex<Option<RawTable>> = Default::default();
+        let give = |raw: RawTable, _: u64| {
+            if let Ok(mut given) = given.lock() {
+                given.get_or_insert(raw);
+            }
+        };
+        let read_again = std::sync::atomic::AtomicBool::new(false);
+        let last = std::sync::atomic::AtomicU64::new(0);
+        let arrival = Arrival {
+            read: &|n| {
+                use std::sync::atomic::Ordering::SeqCst;
+                if n < last.swap(n, SeqCst) {
+                    read_again.store(true, SeqCst);
+                }
+            },
+            parsing: &|| {},
+            check: &|| Ok(()),
+            first_rows: watched.then_some(&give as &(dyn Fn(RawTable, u64) + Sync)),
+        };
+        let pieces = read_in_pieces(path, &file, options, &arrival, piece.max(1));
+        match (&whole, pieces) {
+            (Ok(w), Ok(p)) if w.frame.equals_missing(&p.frame) && w.notes == p.notes => {
+                let given = given.lock().map_err(|e| e.to_string())?;
+                // Read again, a file may be decoded otherwise than its first piece was.
+                if let Some(first) = given.as_ref()
+                    && !read_again.into_inner()
+                    && !w
+                        .frame
+                        .slice(0, first.frame.height())
+                        .equals_missing(&first.frame)
+                {
+                    return Err(format!("whole {:?}\nfirst rows {:?}", w.frame, first.frame));
+                }
+            }
+            (Ok(w), Ok(p)) => {
+                return Err(format!(
+                    "watched {watched}\nwhole {:?} {:?}\npieces {:?} {:?}",
+                    w.frame, w.notes, p.frame, p.notes
+                ));
+            }
+            (Err(w), Err(p)) if w.to_string() == p.to_string() => {}
+            (w, p) => {
+                return Err(format!(
+                    "watched {watched}\nwhole {:?}\npieces {:?}",
+                    w.as_ref().err(),
+                    p.err()
+                ));
+            }
+        }
     }
+    Ok(())
 }
 
 /// Reads `file` in pieces of `piece` bytes, again as a new plan asks, or whole when a piece
@@ -149,9 +189,16 @@ fn attempt(
         source,
     };
     let before = version(file);
-    let mut pieces = Pieces::new(file, piece);
+    // A first piece previewed is smaller: its rows are shown sooner, and the rest waits less.
+    let first_piece = match arrival.first_rows {
+        Some(_) => (piece / PREVIEW_SHARE).max(1),
+        None => piece,
+    };
+    let mut pieces = Pieces::new(file, first_piece);
     // The first piece holds the lines the layout is found from, as in the whole text.
-    let mut first = match pieces.fill_next(Vec::new(), Sample::LAYOUT).map_err(io)? {
+    let first = pieces.fill_next(Vec::new(), Sample::LAYOUT).map_err(io);
+    pieces.piece = piece;
+    let mut first = match first? {
         Fill::Records(records) => records,
         Fill::End => {
             return Err(LoadError::Empty {
@@ -160,6 +207,8 @@ fn attempt(
         }
         Fill::TooLong => return Ok(Attempt::Whole),
     };
+    // The bytes of the file the first piece's records come from (it starts the file).
+    let first_bytes = first.to as u64;
     let bom = first.bytes().starts_with(b"\xEF\xBB\xBF");
     if bom {
         first.from += 3;
@@ -214,6 +263,7 @@ fn attempt(
         projection: &projection,
         plan,
         bom,
+        first_bytes,
     };
     let frames = match parser.parse_all(&mut pieces, first)? {
         Parsed::Frames(frames) => frames,
@@ -252,6 +302,8 @@ struct PieceParser<'a> {
     /// The encoding as the first piece decided it.
     plan: Plan,
     bom: bool,
+    /// The bytes of the file the first piece holds.
+    first_bytes: u64,
 }
 
 /// The pieces parsed, or how to read the file again.
@@ -282,9 +334,20 @@ impl PieceParser<'_> {
     fn parse_all(&self, pieces: &mut Pieces, first: Job) -> Result<Parsed, LoadError> {
         let (jobs, to_parse) = std::sync::mpsc::sync_channel::<(Job, usize, usize)>(1);
         let to_parse: Queue = std::sync::Mutex::new(Some(to_parse));
+        // The first piece's rows, when every column is read, are given as soon as parsed; the
+        // pieces after it wait until they are taken (the gate opens when the parser of the
+        // first piece lets go of `opener`), so that both cores serve the preview.
+        let first_rows = self
+            .arrival
+            .first_rows
+            .filter(|_| self.projection.is_none());
+        let (opener, gate) = std::sync::mpsc::channel::<()>();
+        let opener = std::sync::Mutex::new(first_rows.is_some().then_some(opener));
         let (fed, parsed) = std::thread::scope(|scope| {
             let (give_back, given_back) = std::sync::mpsc::channel::<Vec<u8>>();
             let (path, layout, projection) = (self.path, self.layout, self.projection);
+            let (opener, gate) = (&opener, &gate);
+            let first_bytes = self.first_bytes;
             let parsers: Vec<_> = (0..PARSERS)
                 .map(|_| {
                     let (to_parse, give_back) = (&to_parse, give_back.clone());
@@ -299,8 +362,19 @@ impl PieceParser<'_> {
                             let Some(Ok((job, skip, index))) = next else {
                                 return Ok(frames);
                             };
+                            // Dropped at the end of this piece, however it ends.
+                            let _opener = match index {
+                                0 => opener.lock().ok().and_then(|mut o| o.take()),
+                                _ => None,
+                            };
                             let text = job.text().as_bytes();
                             let frame = layout.parse(path, text, skip, projection.clone())?;
+                            if index == 0
+                                && let Some(give) = first_rows
+                                && let Ok(raw) = layout.table(path, frame.clone())
+                            {
+                                give(raw, first_bytes);
+                            }
                             frames.push((index, frame));
                             if let Some(buf) = job.into_buffer() {
                                 let _ = give_back.send(buf);
@@ -311,7 +385,7 @@ impl PieceParser<'_> {
                 .collect();
             drop(give_back);
             let fed = if jobs.send((first, self.layout.header_line + 1, 0)).is_ok() {
-                self.feed(pieces, &jobs, &given_back)
+                self.feed(pieces, &jobs, &given_back, gate)
             } else {
                 Ok(None)
             };
@@ -349,6 +423,7 @@ impl PieceParser<'_> {
         pieces: &mut Pieces,
         jobs: &std::sync::mpsc::SyncSender<(Job, usize, usize)>,
         given_back: &std::sync::mpsc::Receiver<Vec<u8>>,
+        gate: &std::sync::mpsc::Receiver<()>,
     ) -> Result<Option<Attempt>, LoadError> {
         let io = |source| LoadError::Io {
             file: self.path.to_path_buf(),
@@ -396,6 +471,11 @@ impl PieceParser<'_> {
             }
             spare = raw;
             index += 1;
+            if index == 1 {
+                // Closed (never sent to) once the first piece's rows are taken, at once when
+                // they are not wanted.
+                let _ = gate.recv();
+            }
             if jobs.send((job, 0, index)).is_err() {
                 return Ok(None);
             }
@@ -638,8 +718,8 @@ mod tests {
         let mut needed = Needed::totals();
         needed.add_name("province");
         ReadOptions {
-            sheet: None,
             only: Some((needed, Default::default())),
+            ..ReadOptions::default()
         }
     }
 
@@ -650,41 +730,65 @@ mod tests {
         let path = dir.path().join("progetti.csv");
         std::fs::write(&path, bytes).unwrap();
         let whole = super::super::csv::read(&path, bytes.to_vec(), options);
-        let file = File::open(&path).unwrap();
-        let last = Cell::new(0u64);
-        let reads = Cell::new(0usize);
-        let arrival = Arrival {
-            read: &|n| {
-                if n < last.get() {
-                    reads.set(reads.get() + 1);
+        let mut reads_unwatched = 0;
+        // Read without and with a preview of the first rows (then a smaller first piece).
+        for watched in [false, true] {
+            let file = File::open(&path).unwrap();
+            let last = Cell::new(0u64);
+            let reads = Cell::new(0usize);
+            let given: std::sync::Mutex<Vec<(RawTable, u64)>> = Default::default();
+            let give = |raw: RawTable, bytes: u64| given.lock().unwrap().push((raw, bytes));
+            let arrival = Arrival {
+                read: &|n| {
+                    if n < last.get() {
+                        reads.set(reads.get() + 1);
+                    }
+                    last.set(n);
+                },
+                parsing: &|| {},
+                check: &|| Ok(()),
+                first_rows: watched.then_some(&give as &(dyn Fn(RawTable, u64) + Sync)),
+            };
+            let pieces = read_in_pieces(&path, &file, options, &arrival, piece);
+            match (&whole, pieces) {
+                (Ok(w), Ok(p)) => {
+                    assert!(
+                        w.frame.equals_missing(&p.frame),
+                        "piece {piece}, watched {watched}\nwhole {:?}\npieces {:?}",
+                        w.frame,
+                        p.frame
+                    );
+                    assert_eq!(w.notes, p.notes);
+                    assert_eq!(w.origin, p.origin);
+                    assert_eq!(
+                        last.get(),
+                        bytes.len() as u64,
+                        "all of the file is reported read"
+                    );
+                    // The first rows given are the whole table's first rows (when the file
+                    // was read once: read again, it may be decoded otherwise).
+                    let given = given.lock().unwrap();
+                    if reads.get() == 0
+                        && let Some((first, from)) = given.first()
+                    {
+                        let head = w.frame.slice(0, first.frame.height());
+                        assert!(head.equals_missing(&first.frame), "piece {piece}");
+                        assert!(*from <= bytes.len() as u64);
+                    }
                 }
-                last.set(n);
-            },
-            parsing: &|| {},
-            check: &|| Ok(()),
-        };
-        let pieces = read_in_pieces(&path, &file, options, &arrival, piece);
-        match (whole, pieces) {
-            (Ok(w), Ok(p)) => {
-                assert!(
-                    w.frame.equals_missing(&p.frame),
-                    "piece {piece}\nwhole {:?}\npieces {:?}",
-                    w.frame,
-                    p.frame
-                );
-                assert_eq!(w.notes, p.notes);
-                assert_eq!(w.origin, p.origin);
-                assert_eq!(
-                    last.get(),
-                    bytes.len() as u64,
-                    "all of the file is reported read"
-                );
+                (Err(w), Err(p)) => assert_eq!(w.to_string(), p.to_string()),
+                (w, p) => panic!(
+                    "piece {piece}, watched {watched}: whole {:?}, pieces {:?}",
+                    w.as_ref().err(),
+                    p.err()
+                ),
             }
-            (Err(w), Err(p)) => assert_eq!(w.to_string(), p.to_string()),
-            (w, p) => panic!("piece {piece}: whole {:?}, pieces {:?}", w.err(), p.err()),
+            if !watched {
+                reads_unwatched = reads.get();
+            }
         }
         std::fs::remove_file(&path).unwrap();
-        reads.get() + 1
+        reads_unwatched + 1
     }
 
     fn header_and<S: AsRef<str>>(lines: &[S]) -> String {
@@ -811,6 +915,7 @@ mod tests {
             read: &|_| {},
             parsing: &|| {},
             check: &|| Err(LoadError::Cancelled),
+            first_rows: None,
         };
         let read = read_in_pieces(&path, &file, &ReadOptions::default(), &arrival, 1000);
         assert!(

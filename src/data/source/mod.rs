@@ -136,9 +136,16 @@ pub struct ReadOptions {
     /// When a question needs only some columns: what it needs and the user's overrides. CSV and
     /// Parquet then parse only those columns ([`crate::data::needed::Needed::columns_to_read`]).
     pub only: Option<(crate::data::needed::Needed, crate::data::Mapping)>,
+    /// The size of the pieces a delimited text on disk is read in (default [`csv_stream::PIECE`]).
+    pub piece: Option<usize>,
 }
 
 impl ReadOptions {
+    /// The size of the pieces a delimited text on disk is read in.
+    pub fn piece_bytes(&self) -> usize {
+        self.piece.unwrap_or(csv_stream::PIECE).max(1)
+    }
+
     /// Of a file's `headers`, those to read (all when no question narrows them).
     pub(super) fn columns(&self, headers: &[String]) -> Option<Vec<String>> {
         let (needed, overrides) = self.only.as_ref()?;
@@ -173,6 +180,10 @@ pub struct Arrival<'a> {
     pub parsing: &'a dyn Fn(),
     /// Whether to go on (an error stops the read: the load was cancelled).
     pub check: &'a dyn Fn() -> Result<(), LoadError>,
+    /// Given the rows of a delimited text's first piece (and the bytes they come from) as soon
+    /// as they are parsed, while the rest is read — when every column is read. May be given
+    /// again when the file must be read again.
+    pub first_rows: Option<&'a (dyn Fn(RawTable, u64) + Sync)>,
 }
 
 /// How much of a file read whole is read between two reports to [`Arrival`].
@@ -208,7 +219,21 @@ pub fn read_file(
     head.truncate(n);
     let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     if !head.is_empty() && !utf16 && sniff_format(&head).is_none() {
-        let table = csv_stream::read(path, &file, options, arrival)?;
+        // The first rows finished as the whole table will be.
+        let first_rows = arrival.first_rows.map(|give| {
+            move |raw: RawTable, bytes: u64| {
+                if let Ok(raw) = finish(path, Format::Csv, raw) {
+                    give(raw, bytes)
+                }
+            }
+        });
+        let arrival = Arrival {
+            first_rows: first_rows
+                .as_ref()
+                .map(|f| f as &(dyn Fn(RawTable, u64) + Sync)),
+            ..*arrival
+        };
+        let table = csv_stream::read(path, &file, options, &arrival)?;
         return finish(path, Format::Csv, table);
     }
     // Read whole into memory of the file's size (what a workbook's reader holds while it
