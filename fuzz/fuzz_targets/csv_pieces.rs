@@ -16,8 +16,8 @@ fuzz_target!(|data: &[u8]| {
         let mut needed = Needed::totals();
         needed.add_name("province");
         ReadOptions {
-            sheet: None,
             only: Some((needed, Default::default())),
+            ..ReadOptions::default()
         }
     } else {
         ReadOptions::default()

@@ -13,6 +13,9 @@ use super::{Format, Origin, ROW, RawTable};
 use crate::data::detect;
 use crate::data::error::LoadError;
 
+/// Below twice this many bytes, a text is checked (UTF-8, plain lines) on one thread.
+pub(super) const HALF_WORTH_A_THREAD: usize = 4 << 20;
+
 /// The text encodings we recognise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEncoding {
@@ -261,7 +264,6 @@ impl Layout {
     /// [`super::plain_lines`]). The bytes of Windows-1252 text can be checked before decoding
     /// (its quotes, delimiters and line ends are the same bytes).
     pub(super) fn may_parse_in_part(&self, text: &[u8]) -> bool {
-        const HALF_WORTH_A_THREAD: usize = 4 << 20;
         super::plain_lines::plain_and_even(
             text,
             self.delimiter.byte(),

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use polars::io::utils::compression::SupportedCompression;
 use polars::prelude::*;
 
-use super::csv::{Layout, SAMPLE_LINES, TextEncoding};
+use super::csv::{HALF_WORTH_A_THREAD, Layout, SAMPLE_LINES, TextEncoding};
 use super::whole_file::read_up_to;
 use super::{Arrival, RawTable, ReadOptions};
 use crate::data::error::LoadError;
@@ -32,9 +32,6 @@ const PREVIEW_SHARE: usize = 4;
 
 /// How many pieces are parsed at once.
 const PARSERS: usize = 2;
-
-/// Below twice this, a piece's text is checked on one thread.
-const HALF_WORTH_A_THREAD: usize = 4 << 20;
 
 /// How much of the file's end is looked at for a totals row.
 const TAIL: usize = 256 << 10;
@@ -343,10 +340,12 @@ impl PieceParser<'_> {
             .filter(|_| self.projection.is_none());
         let (opener, gate) = std::sync::mpsc::channel::<()>();
         let opener = std::sync::Mutex::new(first_rows.is_some().then_some(opener));
+        // Set when the reader stops before the file's end: pieces still queued are dropped.
+        let stopped = std::sync::atomic::AtomicBool::new(false);
         let (fed, parsed) = std::thread::scope(|scope| {
             let (give_back, given_back) = std::sync::mpsc::channel::<Vec<u8>>();
             let (path, layout, projection) = (self.path, self.layout, self.projection);
-            let (opener, gate) = (&opener, &gate);
+            let (opener, gate, stopped) = (&opener, &gate, &stopped);
             let first_bytes = self.first_bytes;
             let parsers: Vec<_> = (0..PARSERS)
                 .map(|_| {
@@ -362,6 +361,10 @@ impl PieceParser<'_> {
                             let Some(Ok((job, skip, index))) = next else {
                                 return Ok(frames);
                             };
+                            // The read stopped (read again, cancelled): no piece is wanted.
+                            if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                                return Ok(frames);
+                            }
                             // Dropped at the end of this piece, however it ends.
                             let _opener = match index {
                                 0 => opener.lock().ok().and_then(|mut o| o.take()),
@@ -389,6 +392,9 @@ impl PieceParser<'_> {
             } else {
                 Ok(None)
             };
+            if !matches!(fed, Ok(None)) {
+                stopped.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
             drop(jobs);
             let mut parsed: Result<Vec<(usize, DataFrame)>, LoadError> = Ok(Vec::new());
             for parser in parsers {

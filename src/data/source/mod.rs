@@ -217,8 +217,7 @@ pub fn read_file(
     let mut head = vec![0; HEAD];
     let n = whole_file::read_up_to(&file, &mut head, 0).map_err(io)?;
     head.truncate(n);
-    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
-    if !head.is_empty() && !utf16 && sniff_format(&head).is_none() {
+    if read_in_pieces(&head) {
         // The first rows finished as the whole table will be.
         let first_rows = arrival.first_rows.map(|give| {
             move |raw: RawTable, bytes: u64| {
@@ -267,7 +266,19 @@ pub fn csv_pieces_agree_with_whole(
     options: &ReadOptions,
     piece: usize,
 ) -> Result<(), String> {
+    // Only what `read_file` reads in pieces.
+    let head = std::fs::read(path).map_err(|e| e.to_string())?;
+    if !read_in_pieces(&head[..head.len().min(HEAD)]) {
+        return Ok(());
+    }
     csv_stream::pieces_agree_with_whole(path, options, piece)
+}
+
+/// Whether a file starting with `head` is a delimited text read piece by piece: not empty, not
+/// UTF-16 (decoded whole), not a workbook or Parquet file.
+fn read_in_pieces(head: &[u8]) -> bool {
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    !head.is_empty() && !utf16 && sniff_format(head).is_none()
 }
 
 /// Reads a file's bytes; `path` names it in errors and notes.
@@ -352,4 +363,34 @@ fn rename_reserved(frame: &mut polars::prelude::DataFrame) -> polars::prelude::P
 
 fn same_family(claimed: Format, actual: Format) -> bool {
     claimed == actual
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes found by fuzzing `csv_pieces`: a UTF-16 byte-order mark, then bytes that are no
+    /// UTF-16 text. `read_file` decodes such a file whole, never in pieces, so it gives what the
+    /// whole reader gives.
+    #[test]
+    fn a_utf16_file_is_read_whole_as_its_pieces_would_not_be() {
+        let bytes = b"\xFE\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x61\x84\x30\x62\x0D";
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progetti.csv");
+        std::fs::write(&path, bytes).unwrap();
+        let arrival = Arrival {
+            read: &|_| {},
+            parsing: &|| {},
+            check: &|| Ok(()),
+            first_rows: None,
+        };
+        let options = ReadOptions::default();
+        let from_disk = read_file(&path, &options, &arrival).map(|t| t.frame);
+        let whole = read_bytes(&path, bytes.to_vec(), &options).map(|t| t.frame);
+        match (from_disk, whole) {
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => panic!("from disk {a:?}, whole {b:?}"),
+        }
+        assert_eq!(csv_pieces_agree_with_whole(&path, &options, 1), Ok(()));
+    }
 }
