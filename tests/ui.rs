@@ -1333,14 +1333,30 @@ fn a_large_file_read_with_a_preview_ends_on_its_whole_numbers() {
         .iter()
         .flatten()
         .sum();
+    // Pieces of a tenth of the file: a preview of its first rows, then the whole.
     let size = std::fs::metadata(&path).unwrap().len() as usize;
     let mut h = Harness::builder()
         .with_size(egui::vec2(1280.0, 800.0))
         .build_eframe(move |cc| {
-            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), vec![path.clone()])
+            CruscottoApp::with_settings(&cc.egui_ctx, Settings::default(), Vec::new())
                 .reading_in_pieces_of(size / 10)
         });
     wait_idle(&mut h);
+    h.state_mut()
+        .apply(cruscotto::app::Intent::OpenFiles(vec![path]));
+    let mut previewed = 0;
+    for _ in 0..3000 {
+        h.step();
+        if let Some(preview) = h.state().state.preview {
+            previewed = preview.rows;
+        }
+        if h.state().is_idle() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    wait_idle(&mut h);
+    assert!(previewed > 0 && previewed < 3000, "previewed {previewed}");
     assert!(h.state().state.preview.is_none());
     assert!(h.query_by_label("Anteprima parziale").is_none());
     assert_eq!(shown_projects(&h), 3000);
@@ -1350,4 +1366,40 @@ fn a_large_file_read_with_a_preview_ends_on_its_whole_numbers() {
         "{} vs {total}",
         kpis.granted
     );
+}
+
+#[test]
+fn a_preview_read_whole_stays_marked_when_a_next_load_fails_before_its_dashboard() {
+    let (mut h, dir) = app_previewing();
+    let generation = h.state().load_generation();
+    // The whole file is in; its dashboard is still being computed…
+    h.state_mut()
+        .deliver(cruscotto::app::worker::Outcome::Loaded {
+            generation,
+            result: Ok(loaded("progetti_welfare_comunita.csv")),
+            elapsed: Duration::from_millis(900),
+        });
+    // …when another file is opened, and fails at once.
+    let other = dir.path().join("altro.csv");
+    h.state_mut()
+        .apply(cruscotto::app::Intent::OpenFiles(vec![other]));
+    let generation = h.state().load_generation();
+    h.state_mut()
+        .deliver(cruscotto::app::worker::Outcome::Loaded {
+            generation,
+            result: Err(cruscotto::app::worker::TaskError::Failed(
+                "altro.csv: non trovato".into(),
+            )),
+            elapsed: Duration::from_millis(10),
+        });
+    // The preview's figures are still on screen: still marked, exports still refused.
+    assert!(h.state().state.preview.is_some_and(|p| p.whole_read));
+    h.state_mut().apply(cruscotto::app::Intent::ExportReport);
+    assert_eq!(h.state().state.exporting, 0);
+    // Then the whole file's dashboard, unmarked.
+    wait_idle(&mut h);
+    assert!(h.state().state.preview.is_none());
+    let whole = euro(spec_total("progetti_welfare_comunita", "amount"));
+    assert!(h.query_all_by_label(&whole).count() >= 1);
+    release(&dir.path().join("nazionale.csv"));
 }

@@ -224,6 +224,9 @@ pub struct AppState {
     pub preview: Option<PreviewShown>,
 }
 
+/// No load's quality report is wanted (generations start at 1).
+const NO_QUALITY_REPORT: u64 = 0;
+
 /// A preview on screen: the first rows of the file being read.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PreviewShown {
@@ -243,6 +246,8 @@ struct Shown {
     table: Option<Arc<DataFrame>>,
     unreadable_amounts: Arc<std::collections::BTreeSet<(String, u32)>>,
     year_bounds: Option<(i32, i32)>,
+    /// The programmes' colours: the preview's programmes take none of their own.
+    colors: ColorMap,
     quality: Option<Arc<crate::query::quality::QualityReport>>,
     quality_pending: bool,
     quality_group: Option<(crate::data::quality::ProblemKind, String)>,
@@ -483,18 +488,25 @@ impl CruscottoApp {
         dashboard: Option<Box<(Request, Dashboard)>>,
     ) {
         if self.before_preview.is_none() {
+            // A dashboard still the preview's of an earlier load (its whole one being
+            // computed) is never kept: computed again if this load fails.
+            let partial = self.state.preview.is_some();
             self.before_preview = Some(Shown {
                 dataset: self.state.dataset.clone(),
-                dashboard: self.state.dashboard.clone(),
+                dashboard: self.state.dashboard.clone().filter(|_| !partial),
                 table: self.table.clone(),
                 unreadable_amounts: self.unreadable_amounts.clone(),
                 year_bounds: self.state.year_bounds,
+                colors: self.state.colors.clone(),
                 quality: self.state.quality.clone(),
-                quality_pending: self.state.quality_pending,
+                quality_pending: self.state.quality_pending || self.quality_due.is_some(),
                 quality_group: self.state.quality_group.clone(),
                 load_time: self.state.load_time,
             });
         }
+        // A quality report of what was shown before, asked or under way, is not the preview's.
+        self.quality_due = None;
+        self.quality_generation = NO_QUALITY_REPORT;
         self.state.preview = Some(shown);
         self.state.year_bounds = loaded.year_bounds;
         self.state
@@ -520,22 +532,30 @@ impl CruscottoApp {
     }
 
     /// The load that gave the preview on screen failed or was cancelled: what was shown before
-    /// it is shown again (its dashboard computed again for the filters now set).
+    /// it is shown again (its dashboard computed again for the filters now set, its quality
+    /// report asked again if it was not there yet). A preview whose whole file is in keeps its
+    /// mark until that file's dashboard comes.
     fn drop_preview(&mut self) {
-        self.state.preview = None;
         let Some(before) = self.before_preview.take() else {
             return;
         };
-        self.state.dataset = before.dataset;
+        self.state.preview = None;
         self.state.dashboard = before.dashboard;
         self.table = before.table;
         self.unreadable_amounts = before.unreadable_amounts;
         self.state.year_bounds = before.year_bounds;
+        self.state.colors = before.colors;
         self.state.quality = before.quality;
         self.state.quality_pending = before.quality_pending;
         self.state.quality_group = before.quality_group;
         self.state.load_time = before.load_time;
         self.state.selected = None;
+        if before.quality_pending
+            && let Some(dataset) = &before.dataset
+        {
+            self.quality_due = Some((self.load_generation, (**dataset).clone()));
+        }
+        self.state.dataset = before.dataset;
         // A dashboard of the preview still being computed is not shown.
         self.compute_generation += 1;
         self.state.computing_since = None;
@@ -583,7 +603,10 @@ impl CruscottoApp {
                         if let Some(preview) = &mut self.state.preview {
                             preview.whole_read = true;
                         }
-                        self.before_preview = None;
+                        // Colours as if there had been no preview.
+                        if let Some(before) = self.before_preview.take() {
+                            self.state.colors = before.colors;
+                        }
                         self.on_loaded(*loaded, elapsed)
                     }
                     Err(e) => {

@@ -349,7 +349,12 @@ impl Worker {
                 let tx = self.outcome_tx.clone();
                 let wake = self.wake.clone();
                 let compute = self.compute.clone();
+                let latest = self.latest_load.clone();
                 crate::data::preview::PreviewSink::new(move |preview| {
+                    // The rest of the file waits for this: nothing for a load superseded.
+                    if latest.load(std::sync::atomic::Ordering::SeqCst) != generation {
+                        return;
+                    }
                     let (rows, share) = (preview.rows(), preview.share());
                     let loaded = Box::new(prepare(preview.dataset));
                     // A dashboard that fails here is asked again by the window.

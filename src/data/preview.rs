@@ -44,7 +44,8 @@ impl Preview {
     }
 }
 
-/// Where a preview is given; none by default (the command line never previews).
+/// Where a preview is given; none by default (the command line never previews). The rest of
+/// the file is parsed once it returns: it must return promptly.
 #[derive(Clone, Default)]
 pub struct PreviewSink(Option<Arc<dyn Fn(Preview) + Send + Sync>>);
 
@@ -245,16 +246,22 @@ mod tests {
     }
 
     #[test]
-    fn a_cancelled_load_gives_no_preview() {
+    fn a_load_cancelled_while_its_first_rows_are_read_gives_no_preview() {
         let dir = tempfile::tempdir().unwrap();
         let path = projects_csv(dir.path(), "nazionale.csv", 2000);
         let size = std::fs::metadata(&path).unwrap().len() as usize;
         let given = Arc::new(Mutex::new(0));
         let seen = given.clone();
+        // Wanted when the load starts, cancelled at the next question: once the first piece
+        // is read, before its rows are interpreted.
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let cancel = crate::data::load::CancelFlag::new(move || {
+            asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= 1
+        });
         let options = LoadOptions {
             preview: PreviewSink::new(move |_| *seen.lock().unwrap() += 1),
             piece_bytes: Some(size / 8),
-            cancel: crate::data::load::CancelFlag::new(|| true),
+            cancel,
             ..LoadOptions::default()
         };
         assert!(matches!(

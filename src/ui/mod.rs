@@ -156,13 +156,16 @@ fn preview_banner(ui: &mut egui::Ui, state: &AppState) {
             ui.set_width(ui.available_width());
             ui.horizontal_wrapped(|ui| {
                 ui.label(egui::RichText::new(t.preview_title).strong().color(warn));
-                ui.label(format!(
-                    "— {} {} ({} {})",
-                    crate::format::count(preview.rows),
-                    t.preview_rows,
-                    crate::format::percent(preview.share),
-                    t.preview_of_file
-                ));
+                // Once a file is read whole, the figures shown are still the preview's.
+                if !preview.whole_read {
+                    ui.label(format!(
+                        "— {} {} ({} {})",
+                        crate::format::count(preview.rows),
+                        t.preview_rows,
+                        crate::format::percent(preview.share),
+                        t.preview_of_file
+                    ));
+                }
             });
             ui.label(egui::RichText::new(if preview.whole_read {
                 t.preview_whole_read

@@ -73,7 +73,8 @@ pub(super) fn pieces_agree_with_whole(
                     read_again.store(true, SeqCst);
                 }
             },
-            parsing: &|| {},
+            // Told only when the file is read whole after all.
+            parsing: &|| read_again.store(true, std::sync::atomic::Ordering::SeqCst),
             check: &|| Ok(()),
             first_rows: watched.then_some(&give as &(dyn Fn(RawTable, u64) + Sync)),
         };
@@ -138,6 +139,7 @@ fn read_in_pieces(
                         source,
                     })?;
                 (arrival.read)(bytes.len() as u64);
+                (arrival.parsing)();
                 return super::csv::read(path, bytes, options);
             }
         }
@@ -742,6 +744,7 @@ mod tests {
             let file = File::open(&path).unwrap();
             let last = Cell::new(0u64);
             let reads = Cell::new(0usize);
+            let whole_after_all = Cell::new(false);
             let given: std::sync::Mutex<Vec<(RawTable, u64)>> = Default::default();
             let give = |raw: RawTable, bytes: u64| given.lock().unwrap().push((raw, bytes));
             let arrival = Arrival {
@@ -751,7 +754,8 @@ mod tests {
                     }
                     last.set(n);
                 },
-                parsing: &|| {},
+                // Told only when the file is read whole after all.
+                parsing: &|| whole_after_all.set(true),
                 check: &|| Ok(()),
                 first_rows: watched.then_some(&give as &(dyn Fn(RawTable, u64) + Sync)),
             };
@@ -775,6 +779,7 @@ mod tests {
                     // was read once: read again, it may be decoded otherwise).
                     let given = given.lock().unwrap();
                     if reads.get() == 0
+                        && !whole_after_all.get()
                         && let Some((first, from)) = given.first()
                     {
                         let head = w.frame.slice(0, first.frame.height());
