@@ -7,6 +7,7 @@ pub mod dialog_probe;
 pub mod dialogs;
 pub mod exports;
 pub mod file_browser;
+mod preview;
 pub mod renderer;
 pub mod settings;
 pub mod worker;
@@ -24,6 +25,8 @@ use self::charts::{ChartId, Picture};
 use self::dialogs::{FileDialogs, FileKind};
 use self::exports::{ChartAction, ExportContext, Job, PictureOptions};
 use self::file_browser::{AutoDialogs, BuiltinDialogs, FileBrowser};
+pub use self::preview::PreviewShown;
+use self::preview::Shown;
 use self::settings::{ProjectColumn, Settings, Tab};
 use self::worker::{LoadInput, Loaded, Outcome, TaskError, Worker};
 use crate::data::schema::Field;
@@ -222,36 +225,6 @@ pub struct AppState {
     /// While a large file is read, its first rows are shown: how many, and what share of the
     /// file. Everything shown is then partial, and nothing is exported.
     pub preview: Option<PreviewShown>,
-}
-
-/// No load's quality report is wanted (generations start at 1).
-const NO_QUALITY_REPORT: u64 = 0;
-
-/// A preview on screen: the first rows of the file being read.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PreviewShown {
-    pub rows: usize,
-    /// The share of the file they come from, between 0 and 1.
-    pub share: f64,
-    /// The whole file is in, and its dashboard is being computed: the preview's stays on
-    /// screen, marked, until it comes.
-    pub whole_read: bool,
-}
-
-/// What the window showed before a preview took its place: shown again when the load that
-/// gave the preview fails or is cancelled, so that a part of a file never stays as if whole.
-struct Shown {
-    dataset: Option<Arc<Dataset>>,
-    dashboard: Option<Arc<Dashboard>>,
-    table: Option<Arc<DataFrame>>,
-    unreadable_amounts: Arc<std::collections::BTreeSet<(String, u32)>>,
-    year_bounds: Option<(i32, i32)>,
-    /// The programmes' colours: the preview's programmes take none of their own.
-    colors: ColorMap,
-    quality: Option<Arc<crate::query::quality::QualityReport>>,
-    quality_pending: bool,
-    quality_group: Option<(crate::data::quality::ProblemKind, String)>,
-    load_time: Option<Duration>,
 }
 
 /// The Cruscotto window.
@@ -476,89 +449,6 @@ impl CruscottoApp {
         self.state.load_time = Some(elapsed);
         self.state.selected = None;
         self.table = Some(table);
-        self.request_compute();
-    }
-
-    /// Shows the first rows of the file being read, marked partial; what was shown before is
-    /// kept until the load ends.
-    fn on_preview(
-        &mut self,
-        loaded: Loaded,
-        shown: PreviewShown,
-        dashboard: Option<Box<(Request, Dashboard)>>,
-    ) {
-        if self.before_preview.is_none() {
-            // A dashboard still the preview's of an earlier load (its whole one being
-            // computed) is never kept: computed again if this load fails.
-            let partial = self.state.preview.is_some();
-            self.before_preview = Some(Shown {
-                dataset: self.state.dataset.clone(),
-                dashboard: self.state.dashboard.clone().filter(|_| !partial),
-                table: self.table.clone(),
-                unreadable_amounts: self.unreadable_amounts.clone(),
-                year_bounds: self.state.year_bounds,
-                colors: self.state.colors.clone(),
-                quality: self.state.quality.clone(),
-                quality_pending: self.state.quality_pending || self.quality_due.is_some(),
-                quality_group: self.state.quality_group.clone(),
-                load_time: self.state.load_time,
-            });
-        }
-        // A quality report of what was shown before, asked or under way, is not the preview's.
-        self.quality_due = None;
-        self.quality_generation = NO_QUALITY_REPORT;
-        self.state.preview = Some(shown);
-        self.state.year_bounds = loaded.year_bounds;
-        self.state
-            .colors
-            .assign(loaded.programmes.iter().map(String::as_str));
-        self.table = Some(Arc::new(loaded.dataset.table.clone()));
-        self.state.dataset = Some(Arc::new(loaded.dataset));
-        // No quality report of a part: it comes with the whole.
-        self.unreadable_amounts = Arc::default();
-        self.state.quality = None;
-        self.state.quality_pending = true;
-        self.state.quality_group = None;
-        self.state.selected = None;
-        match dashboard.map(|d| *d) {
-            // Computed with the preview, for what the window still asks: shown at once.
-            Some((request, dashboard)) if request == self.request() => {
-                self.compute_generation += 1;
-                self.state.computing_since = None;
-                self.state.dashboard = Some(Arc::new(dashboard));
-            }
-            _ => self.request_compute(),
-        }
-    }
-
-    /// The load that gave the preview on screen failed or was cancelled: what was shown before
-    /// it is shown again (its dashboard computed again for the filters now set, its quality
-    /// report asked again if it was not there yet). A preview whose whole file is in keeps its
-    /// mark until that file's dashboard comes.
-    fn drop_preview(&mut self) {
-        let Some(before) = self.before_preview.take() else {
-            return;
-        };
-        self.state.preview = None;
-        self.state.dashboard = before.dashboard;
-        self.table = before.table;
-        self.unreadable_amounts = before.unreadable_amounts;
-        self.state.year_bounds = before.year_bounds;
-        self.state.colors = before.colors;
-        self.state.quality = before.quality;
-        self.state.quality_pending = before.quality_pending;
-        self.state.quality_group = before.quality_group;
-        self.state.load_time = before.load_time;
-        self.state.selected = None;
-        if before.quality_pending
-            && let Some(dataset) = &before.dataset
-        {
-            self.quality_due = Some((self.load_generation, (**dataset).clone()));
-        }
-        self.state.dataset = before.dataset;
-        // A dashboard of the preview still being computed is not shown.
-        self.compute_generation += 1;
-        self.state.computing_since = None;
         self.request_compute();
     }
 
