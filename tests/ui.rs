@@ -1210,6 +1210,21 @@ fn loaded(name: &str) -> Box<cruscotto::app::worker::Loaded> {
     Box::new(cruscotto::app::worker::prepare(dataset))
 }
 
+/// Ends the window's current load with `result`, as the worker would.
+fn end_load(
+    h: &mut Harness<'_, CruscottoApp>,
+    result: Result<Box<cruscotto::app::worker::Loaded>, &str>,
+) {
+    let generation = h.state().load_generation();
+    let result = result.map_err(|e| cruscotto::app::worker::TaskError::Failed(e.to_string()));
+    h.state_mut()
+        .deliver(cruscotto::app::worker::Outcome::Loaded {
+            generation,
+            result,
+            elapsed: Duration::from_millis(900),
+        });
+}
+
 /// The app on the sample, then loading a file that never ends, then shown `rows` of WeCaRe
 /// as the preview of that load.
 fn app_previewing() -> (Harness<'static, CruscottoApp>, tempfile::TempDir) {
@@ -1265,13 +1280,7 @@ fn a_preview_is_marked_partial_exports_nothing_and_gives_way_to_the_whole_file()
         .apply(cruscotto::app::Intent::DismissNotice(0));
     snapshot_now(&mut h, "overview_preview");
     // The whole file arrives: its numbers, and no mark any more.
-    let generation = h.state().load_generation();
-    h.state_mut()
-        .deliver(cruscotto::app::worker::Outcome::Loaded {
-            generation,
-            result: Ok(loaded("progetti_welfare_comunita.csv")),
-            elapsed: Duration::from_millis(900),
-        });
+    end_load(&mut h, Ok(loaded("progetti_welfare_comunita.csv")));
     wait_idle(&mut h);
     assert!(h.state().state.preview.is_none());
     assert!(h.query_by_label("Anteprima parziale").is_none());
@@ -1283,15 +1292,7 @@ fn a_preview_is_marked_partial_exports_nothing_and_gives_way_to_the_whole_file()
 #[test]
 fn a_preview_of_a_load_that_fails_gives_back_what_was_shown() {
     let (mut h, dir) = app_previewing();
-    let generation = h.state().load_generation();
-    h.state_mut()
-        .deliver(cruscotto::app::worker::Outcome::Loaded {
-            generation,
-            result: Err(cruscotto::app::worker::TaskError::Failed(
-                "nazionale.csv: riga 40.000 illeggibile".into(),
-            )),
-            elapsed: Duration::from_millis(900),
-        });
+    end_load(&mut h, Err("nazionale.csv: riga 40.000 illeggibile"));
     wait_idle(&mut h);
     assert!(h.state().state.preview.is_none());
     assert!(h.query_by_label("Anteprima parziale").is_none());
@@ -1371,27 +1372,13 @@ fn a_large_file_read_with_a_preview_ends_on_its_whole_numbers() {
 #[test]
 fn a_preview_read_whole_stays_marked_when_a_next_load_fails_before_its_dashboard() {
     let (mut h, dir) = app_previewing();
-    let generation = h.state().load_generation();
     // The whole file is in; its dashboard is still being computed…
-    h.state_mut()
-        .deliver(cruscotto::app::worker::Outcome::Loaded {
-            generation,
-            result: Ok(loaded("progetti_welfare_comunita.csv")),
-            elapsed: Duration::from_millis(900),
-        });
+    end_load(&mut h, Ok(loaded("progetti_welfare_comunita.csv")));
     // …when another file is opened, and fails at once.
     let other = dir.path().join("altro.csv");
     h.state_mut()
         .apply(cruscotto::app::Intent::OpenFiles(vec![other]));
-    let generation = h.state().load_generation();
-    h.state_mut()
-        .deliver(cruscotto::app::worker::Outcome::Loaded {
-            generation,
-            result: Err(cruscotto::app::worker::TaskError::Failed(
-                "altro.csv: non trovato".into(),
-            )),
-            elapsed: Duration::from_millis(10),
-        });
+    end_load(&mut h, Err("altro.csv: non trovato"));
     // The preview's figures are still on screen: still marked, exports still refused.
     assert!(h.state().state.preview.is_some_and(|p| p.whole_read));
     h.state_mut().apply(cruscotto::app::Intent::ExportReport);
