@@ -54,43 +54,67 @@ pub(super) fn pieces_agree_with_whole(
     options: &ReadOptions,
     piece: usize,
 ) -> Result<(), String> {
+    compare_with_whole(path, options, piece).map(|_| ())
+}
+
+/// [`pieces_agree_with_whole`], and how many times the file was read again (read in pieces,
+/// its first rows not watched).
+fn compare_with_whole(path: &Path, options: &ReadOptions, piece: usize) -> Result<usize, String> {
+    use std::sync::atomic::Ordering::SeqCst;
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let size = bytes.len() as u64;
     let whole = super::csv::read(path, bytes, options);
+    let mut reads_unwatched = 0;
     for watched in [false, true] {
         let file = File::open(path).map_err(|e| e.to_string())?;
-        let given: std::sync::Mutex<Option<RawTable>> = Default::default();
-        let give = |raw: RawTable, _: u64| {
+        let given: std::sync::Mutex<Option<(RawTable, u64)>> = Default::default();
+        let give = |raw: RawTable, from: u64| {
             if let Ok(mut given) = given.lock() {
-                given.get_or_insert(raw);
+                given.get_or_insert((raw, from));
             }
         };
-        let read_again = std::sync::atomic::AtomicBool::new(false);
+        let reads_again = std::sync::atomic::AtomicUsize::new(0);
+        let whole_after_all = std::sync::atomic::AtomicBool::new(false);
         let last = std::sync::atomic::AtomicU64::new(0);
         let arrival = Arrival {
             read: &|n| {
-                use std::sync::atomic::Ordering::SeqCst;
                 if n < last.swap(n, SeqCst) {
-                    read_again.store(true, SeqCst);
+                    reads_again.fetch_add(1, SeqCst);
                 }
             },
             // Told only when the file is read whole after all.
-            parsing: &|| read_again.store(true, std::sync::atomic::Ordering::SeqCst),
+            parsing: &|| whole_after_all.store(true, SeqCst),
             check: &|| Ok(()),
             first_rows: watched.then_some(&give as &(dyn Fn(RawTable, u64) + Sync)),
         };
         let pieces = read_in_pieces(path, &file, options, &arrival, piece.max(1));
         match (&whole, pieces) {
-            (Ok(w), Ok(p)) if w.frame.equals_missing(&p.frame) && w.notes == p.notes => {
+            (Ok(w), Ok(p))
+                if w.frame.equals_missing(&p.frame)
+                    && w.notes == p.notes
+                    && w.origin == p.origin =>
+            {
+                if last.load(SeqCst) != size {
+                    return Err(format!(
+                        "{} of {size} bytes reported read",
+                        last.load(SeqCst)
+                    ));
+                }
                 let given = given.lock().map_err(|e| e.to_string())?;
                 // Read again, a file may be decoded otherwise than its first piece was.
-                if let Some(first) = given.as_ref()
-                    && !read_again.into_inner()
-                    && !w
-                        .frame
-                        .slice(0, first.frame.height())
-                        .equals_missing(&first.frame)
+                if let Some((first, from)) = given.as_ref()
+                    && reads_again.load(SeqCst) == 0
+                    && !whole_after_all.load(SeqCst)
+                    && (*from > size
+                        || !w
+                            .frame
+                            .slice(0, first.frame.height())
+                            .equals_missing(&first.frame))
                 {
-                    return Err(format!("whole {:?}\nfirst rows {:?}", w.frame, first.frame));
+                    return Err(format!(
+                        "whole {:?}\nfirst rows (of {from} bytes) {:?}",
+                        w.frame, first.frame
+                    ));
                 }
             }
             (Ok(w), Ok(p)) => {
@@ -108,8 +132,11 @@ pub(super) fn pieces_agree_with_whole(
                 ));
             }
         }
+        if !watched {
+            reads_unwatched = reads_again.load(SeqCst);
+        }
     }
-    Ok(())
+    Ok(reads_unwatched)
 }
 
 /// Reads `file` in pieces of `piece` bytes, again as a new plan asks, or whole when a piece
@@ -710,7 +737,6 @@ mod tests {
     use super::*;
     use crate::data::needed::Needed;
     use proptest::prelude::*;
-    use std::cell::Cell;
 
     #[test]
     fn records_end_after_the_last_line_end_outside_quotes() {
@@ -731,75 +757,17 @@ mod tests {
         }
     }
 
-    /// `bytes` read whole (the oracle) and piece by piece, `piece` bytes at a time: the same
-    /// table (or both refused), and the number of reads of the file.
+    /// `bytes` read whole (the oracle) and piece by piece, `piece` bytes at a time, with and
+    /// without the first rows watched: the same table (or both refused), and the number of
+    /// reads of the file.
     fn both(bytes: &[u8], options: &ReadOptions, piece: usize) -> usize {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("progetti.csv");
         std::fs::write(&path, bytes).unwrap();
-        let whole = super::super::csv::read(&path, bytes.to_vec(), options);
-        let mut reads_unwatched = 0;
-        // Read without and with a preview of the first rows (then a smaller first piece).
-        for watched in [false, true] {
-            let file = File::open(&path).unwrap();
-            let last = Cell::new(0u64);
-            let reads = Cell::new(0usize);
-            let whole_after_all = Cell::new(false);
-            let given: std::sync::Mutex<Vec<(RawTable, u64)>> = Default::default();
-            let give = |raw: RawTable, bytes: u64| given.lock().unwrap().push((raw, bytes));
-            let arrival = Arrival {
-                read: &|n| {
-                    if n < last.get() {
-                        reads.set(reads.get() + 1);
-                    }
-                    last.set(n);
-                },
-                // Told only when the file is read whole after all.
-                parsing: &|| whole_after_all.set(true),
-                check: &|| Ok(()),
-                first_rows: watched.then_some(&give as &(dyn Fn(RawTable, u64) + Sync)),
-            };
-            let pieces = read_in_pieces(&path, &file, options, &arrival, piece);
-            match (&whole, pieces) {
-                (Ok(w), Ok(p)) => {
-                    assert!(
-                        w.frame.equals_missing(&p.frame),
-                        "piece {piece}, watched {watched}\nwhole {:?}\npieces {:?}",
-                        w.frame,
-                        p.frame
-                    );
-                    assert_eq!(w.notes, p.notes);
-                    assert_eq!(w.origin, p.origin);
-                    assert_eq!(
-                        last.get(),
-                        bytes.len() as u64,
-                        "all of the file is reported read"
-                    );
-                    // The first rows given are the whole table's first rows (when the file
-                    // was read once: read again, it may be decoded otherwise).
-                    let given = given.lock().unwrap();
-                    if reads.get() == 0
-                        && !whole_after_all.get()
-                        && let Some((first, from)) = given.first()
-                    {
-                        let head = w.frame.slice(0, first.frame.height());
-                        assert!(head.equals_missing(&first.frame), "piece {piece}");
-                        assert!(*from <= bytes.len() as u64);
-                    }
-                }
-                (Err(w), Err(p)) => assert_eq!(w.to_string(), p.to_string()),
-                (w, p) => panic!(
-                    "piece {piece}, watched {watched}: whole {:?}, pieces {:?}",
-                    w.as_ref().err(),
-                    p.err()
-                ),
-            }
-            if !watched {
-                reads_unwatched = reads.get();
-            }
-        }
+        let reads = compare_with_whole(&path, options, piece)
+            .unwrap_or_else(|difference| panic!("piece {piece}: {difference}"));
         std::fs::remove_file(&path).unwrap();
-        reads_unwatched + 1
+        reads + 1
     }
 
     fn header_and<S: AsRef<str>>(lines: &[S]) -> String {
